@@ -140,9 +140,9 @@ func (c Content) MarshalJSON() ([]byte, error) {
 	case c.Null:
 		return []byte("null"), nil
 	case c.Parts != nil:
-		return json.MarshalNoEscape(c.Parts)
+		return Marshal(c.Parts)
 	default:
-		return json.MarshalNoEscape(c.Text)
+		return Marshal(c.Text)
 	}
 }
 

@@ -2,6 +2,8 @@ package jsonl
 
 import (
 	"bufio"
+	"bytes"
+	stdjson "encoding/json"
 	"io"
 
 	"github.com/goccy/go-json"
@@ -57,9 +59,17 @@ func (w *Writer) Flush() error {
 	return w.err
 }
 
-// Marshal encodes v as compact JSON without HTML escaping.
+// Marshal encodes v as compact JSON without HTML escaping. It uses the
+// standard library because goccy/go-json escapes the output of MarshalJSON
+// methods (Content's) whatever the option; writing is never the hot path.
 func Marshal(v any) ([]byte, error) {
-	return json.MarshalNoEscape(v)
+	var b bytes.Buffer
+	enc := stdjson.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte{'\n'}), nil
 }
 
 func unmarshal(data []byte, v any) error {

@@ -1,0 +1,115 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+type testFlags struct {
+	VersionFlag `embed:""`
+	Ratio       float64  `help:"A ratio." default:"0.8"`
+	Files       []string `arg:"" optional:"" help:"Files."`
+}
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		wantOK   bool
+		wantCode int
+		stdout   string
+		stderr   string
+	}{
+		{"plain", []string{"a.jsonl"}, true, ExitOK, "", ""},
+		{"help", []string{"--help"}, false, ExitOK, "Usage: ft-test", ""},
+		{"version", []string{"--version"}, false, ExitOK, "ft-test ", ""},
+		{"unknown flag", []string{"--bogus"}, false, ExitUsage, "", "ft-test: unknown flag --bogus"},
+		{"bad value", []string{"--ratio", "x"}, false, ExitUsage, "", "ft-test: --ratio"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var flags testFlags
+			var stdout, stderr strings.Builder
+			help := Help{Summary: "Tests things.", Examples: []string{"ft-test a | ft-test b"}, Environment: []string{"X  an example"}}
+			code, ok := Parse("ft-test", &flags, help, tc.args, &stdout, &stderr)
+			if ok != tc.wantOK || code != tc.wantCode {
+				t.Fatalf("Parse = (%d, %v), want (%d, %v); stderr %q", code, ok, tc.wantCode, tc.wantOK, stderr.String())
+			}
+			if !strings.Contains(stdout.String(), tc.stdout) || !strings.Contains(stderr.String(), tc.stderr) {
+				t.Errorf("stdout %q, stderr %q; want them to contain %q and %q", stdout.String(), stderr.String(), tc.stdout, tc.stderr)
+			}
+			if tc.name == "help" {
+				for _, want := range []string{"ft-test a | ft-test b", "Exit status:", "X  an example"} {
+					if !strings.Contains(stdout.String(), want) {
+						t.Errorf("help lacks %q:\n%s", want, stdout.String())
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestCodeOf(t *testing.T) {
+	tests := []struct {
+		err  error
+		want int
+	}{
+		{nil, ExitOK},
+		{errors.New("plain"), ExitDataError},
+		{Errorf(ExitUnreadable, "x"), ExitUnreadable},
+		{fmt.Errorf("wrapped: %w", WithCode(ExitAPIRefused, errors.New("no"))), ExitAPIRefused},
+		{fmt.Errorf("write stdout: %w", syscall.EPIPE), ExitOK},
+	}
+	for _, tc := range tests {
+		if got := CodeOf(tc.err); got != tc.want {
+			t.Errorf("CodeOf(%v) = %d, want %d", tc.err, got, tc.want)
+		}
+	}
+}
+
+func TestOpenMissingFile(t *testing.T) {
+	_, _, err := Open(filepath.Join(t.TempDir(), "nope.jsonl"), nil)
+	if CodeOf(err) != ExitUnreadable || !strings.Contains(err.Error(), "nope.jsonl: no such file") {
+		t.Fatalf("Open = %v (code %d)", err, CodeOf(err))
+	}
+}
+
+func TestAtomicFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.jsonl")
+
+	a, err := CreateAtomic(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.WriteString("half")
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Fatalf("the file is visible before Commit: %v", err)
+	}
+	a.Abort()
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("Abort left %d files behind", len(entries))
+	}
+
+	a, err = CreateAtomic(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.WriteString("whole\n")
+	if err := a.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	a.Abort() // deferred Abort after Commit must not remove the file
+	got, err := os.ReadFile(path)
+	if err != nil || string(got) != "whole\n" {
+		t.Fatalf("after Commit: %q, %v", got, err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Fatalf("%d files in the directory, want 1", len(entries))
+	}
+}

@@ -1,0 +1,190 @@
+package tokenize
+
+import (
+	"github.com/ft-tools/ft/jsonl"
+)
+
+// Counts are the token counts of one training example.
+type Counts struct {
+	// Total is the example's tokens by the cookbook formula, tool
+	// definitions included: what OpenAI bills per epoch (before capping at
+	// the model's ExampleLimit). For a preference example it is the input
+	// messages plus the preferred output.
+	Total int
+	// Assistant is the tokens of the contents of the assistant messages that
+	// are trained on (weight absent or 1), without per-message overhead;
+	// for a completion example, the completion.
+	Assistant int
+	// Messages is the number of messages counted in Total.
+	Messages int
+	// Images is the number of image parts seen. Their tokens are NOT in
+	// Total: an image's cost depends on its pixel size, which is not in the
+	// file.
+	Images int
+	// ToolDefinitions is the part of Total that comes from the definitions
+	// of tools and functions offered to the model.
+	ToolDefinitions int
+	// NonPreferred is, for a preference example, the input messages plus the
+	// non-preferred output counted the same way as Total. DPO trains on both
+	// completions; OpenAI does not document which of them is billed, so
+	// Total follows the cookbook's view of the conversation a model sees
+	// (input plus preferred reply) and this is reported beside it.
+	NonPreferred int
+}
+
+// Cookbook constants (How_to_count_tokens_with_tiktoken.ipynb): every
+// message is framed by 3 tokens, a name costs 1 more, and the reply is
+// primed with 3.
+const (
+	tokensPerMessage = 3
+	tokensPerName    = 1
+	tokensReply      = 3
+)
+
+// Counter counts the tokens of texts and training examples for one model.
+// A Counter remembers the counts of strings it has seen (bounded), so it is
+// not safe for concurrent use: give each goroutine its own Clone.
+type Counter struct {
+	model Model
+	enc   *Encoding
+	memo  map[string]int
+	tools map[string]int
+}
+
+// Strings longer than memoMaxLen are not remembered whole; the encoding's
+// own piece cache still serves their repeated words.
+const (
+	memoMaxLen      = 4096
+	memoMaxEntries  = 8192
+	toolsMaxEntries = 1024
+)
+
+// New returns a Counter for the model, using its encoding (see LookupModel
+// for the names accepted).
+func New(model string) (*Counter, error) {
+	m, err := LookupModel(model)
+	if err != nil {
+		return nil, err
+	}
+	enc, err := GetEncoding(m.Encoding)
+	if err != nil {
+		return nil, err
+	}
+	return &Counter{model: m, enc: enc}, nil
+}
+
+// Model returns the model the counter counts for.
+func (c *Counter) Model() Model { return c.model }
+
+// Encoding returns the counter's encoding.
+func (c *Counter) Encoding() *Encoding { return c.enc }
+
+// Clone returns a Counter for the same model with its own memory, for use
+// in another goroutine. The encoding's tables are shared, not copied.
+func (c *Counter) Clone() *Counter {
+	return &Counter{model: c.model, enc: c.enc}
+}
+
+// Text returns the number of tokens in s (encode_ordinary: special-token
+// text is counted as plain text).
+func (c *Counter) Text(s string) int {
+	if len(s) > memoMaxLen {
+		return c.enc.Count(s)
+	}
+	if n, ok := c.memo[s]; ok {
+		return n
+	}
+	n := c.enc.Count(s)
+	if c.memo == nil || len(c.memo) >= memoMaxEntries {
+		c.memo = make(map[string]int, 256)
+	}
+	c.memo[s] = n
+	return n
+}
+
+// Example counts a training example of any format:
+//
+//   - chat and reinforcement: the cookbook's num_tokens_from_messages: for
+//     each message 3 tokens plus the tokens of every string in it (role,
+//     content text, name, refusal, tool_call_id, and the name and arguments
+//     of function_call and each tool call), plus 1 if it has a name; then 3
+//     for the reply. Tool and function definitions add the cookbook's
+//     num_tokens_for_tools. An assistant message with weight 0 is in Total
+//     but not in Assistant.
+//   - preference: input.messages followed by preferred_output, counted as
+//     chat (with input.tools); see Counts.NonPreferred.
+//   - completion: tokens(prompt) + tokens(completion), no overhead.
+//
+// Image parts are counted in Counts.Images and add no tokens.
+func (c *Counter) Example(ex *jsonl.Example) Counts {
+	var n Counts
+	switch {
+	case ex.Input != nil:
+		n.ToolDefinitions = c.toolDefs(ex.Input.Tools, nil)
+		base := tokensReply + n.ToolDefinitions + c.messages(ex.Input.Messages, &n)
+		n.Total = base + c.messages(ex.PreferredOutput, &n)
+		var scratch Counts
+		n.NonPreferred = base + c.messages(ex.NonPreferredOutput, &scratch)
+		n.Images += scratch.Images
+	case len(ex.Messages) == 0 && (ex.Prompt != nil || ex.Completion != nil):
+		if ex.Prompt != nil {
+			n.Total += c.Text(*ex.Prompt)
+		}
+		if ex.Completion != nil {
+			a := c.Text(*ex.Completion)
+			n.Total += a
+			n.Assistant = a
+		}
+	default:
+		n.ToolDefinitions = c.toolDefs(ex.Tools, ex.Functions)
+		n.Total = tokensReply + n.ToolDefinitions + c.messages(ex.Messages, &n)
+	}
+	return n
+}
+
+// messages returns the cookbook count of msgs without the reply priming,
+// and adds to n's Messages, Assistant and Images.
+func (c *Counter) messages(msgs []jsonl.Message, n *Counts) int {
+	total := 0
+	for i := range msgs {
+		m := &msgs[i]
+		t := tokensPerMessage + c.Text(m.Role)
+		content := 0
+		if m.Content.Parts != nil {
+			for _, p := range m.Content.Parts {
+				if p.ImageURL != nil || p.Type == "image_url" {
+					n.Images++
+					continue
+				}
+				if p.Text != "" {
+					content += c.Text(p.Text)
+				}
+			}
+		} else if m.Content.Text != "" {
+			content = c.Text(m.Content.Text)
+		}
+		t += content
+		if m.Name != "" {
+			t += c.Text(m.Name) + tokensPerName
+		}
+		if m.Refusal != nil && *m.Refusal != "" {
+			t += c.Text(*m.Refusal)
+		}
+		if m.ToolCallID != "" {
+			t += c.Text(m.ToolCallID)
+		}
+		if m.FunctionCall != nil {
+			t += c.Text(m.FunctionCall.Name) + c.Text(m.FunctionCall.Arguments)
+		}
+		for j := range m.ToolCalls {
+			f := &m.ToolCalls[j].Function
+			t += c.Text(f.Name) + c.Text(f.Arguments)
+		}
+		if m.Trained() {
+			n.Assistant += content
+		}
+		n.Messages++
+		total += t
+	}
+	return total
+}

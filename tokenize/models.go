@@ -1,0 +1,104 @@
+package tokenize
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Model is a model that can be fine-tuned, with what it takes to estimate
+// the cost of training it.
+type Model struct {
+	Name     string // dated snapshot name, as OpenAI lists it
+	Encoding string // tiktoken encoding: "o200k_base" or "cl100k_base"
+	// ExampleLimit is the maximum number of tokens in one training example;
+	// longer examples are truncated from the end. 0 means OpenAI publishes
+	// no limit for the model (o4-mini): apply no cap.
+	ExampleLimit int
+	// TrainingUSDPerMTok is the training price per million tokens. 0 means
+	// training is not priced per token: o4-mini is billed per hour of
+	// training, and gpt-4-0613 has no published price.
+	TrainingUSDPerMTok float64
+	Methods            []string // fine-tuning method types: "supervised", "dpo", "reinforcement"
+	PriceDate          string   // date of the price list the price was read from
+	Aliases            []string // undated names that resolve to this snapshot
+}
+
+// priceDate is the capture date of the price list the table comes from
+// (platform.openai.com/docs/pricing); a 2026 capture repeats the gpt-4.1 and
+// o4-mini rows with the same numbers.
+const priceDate = "2025-08-10"
+
+var (
+	sft      = []string{"supervised"}
+	sftDPO   = []string{"supervised", "dpo"}
+	rft      = []string{"reinforcement"}
+	o200k    = "o200k_base"
+	cl100k   = "cl100k_base"
+	modelTab = []Model{
+		{"gpt-4.1-2025-04-14", o200k, 65536, 25.00, sftDPO, priceDate, []string{"gpt-4.1"}},
+		{"gpt-4.1-mini-2025-04-14", o200k, 65536, 5.00, sftDPO, priceDate, []string{"gpt-4.1-mini"}},
+		{"gpt-4.1-nano-2025-04-14", o200k, 65536, 1.50, sftDPO, priceDate, []string{"gpt-4.1-nano"}},
+		{"gpt-4o-2024-08-06", o200k, 65536, 25.00, sftDPO, priceDate, []string{"gpt-4o"}},
+		{"gpt-4o-mini-2024-07-18", o200k, 65536, 3.00, sftDPO, priceDate, []string{"gpt-4o-mini"}},
+		{"o4-mini-2025-04-16", o200k, 0, 0, rft, priceDate, []string{"o4-mini"}},
+		{"gpt-3.5-turbo-0125", cl100k, 16385, 8.00, sft, priceDate, []string{"gpt-3.5-turbo"}},
+		{"gpt-3.5-turbo-1106", cl100k, 16385, 8.00, sft, priceDate, nil},
+		{"gpt-3.5-turbo-0613", cl100k, 4096, 8.00, sft, priceDate, nil},
+		{"gpt-4-0613", cl100k, 8192, 0, sft, priceDate, []string{"gpt-4"}},
+		{"davinci-002", cl100k, 16384, 6.00, sft, priceDate, nil},
+		{"babbage-002", cl100k, 16384, 0.40, sft, priceDate, nil},
+	}
+)
+
+// Models returns every fine-tunable model, newest families first. The
+// slice is a copy.
+func Models() []Model {
+	out := make([]Model, len(modelTab))
+	copy(out, modelTab)
+	return out
+}
+
+// LookupModel finds a model by its snapshot name ("gpt-4o-mini-2024-07-18"),
+// its undated alias ("gpt-4o-mini"), or the name of a model fine-tuned from
+// it ("ft:gpt-4o-mini-2024-07-18:org::id" resolves to its base, so that
+// continuing to train a fine-tuned model is priced and limited as its base).
+// Names are matched without regard to case.
+func LookupModel(name string) (Model, error) {
+	key := strings.ToLower(strings.TrimSpace(name))
+	if rest, ok := strings.CutPrefix(key, "ft:"); ok {
+		base, _, _ := strings.Cut(rest, ":")
+		m, err := lookup(base)
+		if err != nil {
+			return Model{}, fmt.Errorf("unknown base model %q of fine-tuned model %q; known models: %s", base, name, knownNames())
+		}
+		return m, nil
+	}
+	m, err := lookup(key)
+	if err != nil {
+		return Model{}, fmt.Errorf("unknown model %q; known models: %s", name, knownNames())
+	}
+	return m, nil
+}
+
+func lookup(key string) (Model, error) {
+	for _, m := range modelTab {
+		if m.Name == key {
+			return m, nil
+		}
+		for _, a := range m.Aliases {
+			if a == key {
+				return m, nil
+			}
+		}
+	}
+	return Model{}, fmt.Errorf("unknown model")
+}
+
+func knownNames() string {
+	var names []string
+	for _, m := range modelTab {
+		names = append(names, m.Name)
+		names = append(names, m.Aliases...)
+	}
+	return strings.Join(names, ", ")
+}

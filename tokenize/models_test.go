@@ -1,0 +1,88 @@
+package tokenize
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestLookupModel(t *testing.T) {
+	tests := []struct {
+		in, name, enc string
+		limit         int
+	}{
+		{"gpt-4o-mini-2024-07-18", "gpt-4o-mini-2024-07-18", "o200k_base", 65536},
+		{"gpt-4o-mini", "gpt-4o-mini-2024-07-18", "o200k_base", 65536},
+		{"GPT-4o", "gpt-4o-2024-08-06", "o200k_base", 65536},
+		{"gpt-4.1-nano", "gpt-4.1-nano-2025-04-14", "o200k_base", 65536},
+		{"ft:gpt-4o-mini-2024-07-18:org::abc123", "gpt-4o-mini-2024-07-18", "o200k_base", 65536},
+		// tiktoken's own prefix table sends ft:gpt-4.1 to cl100k; the base is o200k.
+		{"ft:gpt-4.1-2025-04-14:acme:custom:xyz", "gpt-4.1-2025-04-14", "o200k_base", 65536},
+		{"ft:gpt-3.5-turbo-0125:org::id", "gpt-3.5-turbo-0125", "cl100k_base", 16385},
+		{"gpt-3.5-turbo", "gpt-3.5-turbo-0125", "cl100k_base", 16385},
+		{"gpt-3.5-turbo-0613", "gpt-3.5-turbo-0613", "cl100k_base", 4096},
+		{"davinci-002", "davinci-002", "cl100k_base", 16384},
+		{"o4-mini", "o4-mini-2025-04-16", "o200k_base", 0},
+	}
+	for _, tt := range tests {
+		m, err := LookupModel(tt.in)
+		if err != nil {
+			t.Errorf("%s: %v", tt.in, err)
+			continue
+		}
+		if m.Name != tt.name || m.Encoding != tt.enc || m.ExampleLimit != tt.limit {
+			t.Errorf("%s: got %s %s %d, want %s %s %d", tt.in, m.Name, m.Encoding, m.ExampleLimit, tt.name, tt.enc, tt.limit)
+		}
+	}
+	for _, bad := range []string{"gpt-5", "", "ft:", "ft:llama:org::x", "gpt-4o-mini-2024-07-18x"} {
+		_, err := LookupModel(bad)
+		if err == nil {
+			t.Errorf("%q: no error", bad)
+			continue
+		}
+		if !strings.Contains(err.Error(), "gpt-4o-mini-2024-07-18") {
+			t.Errorf("%q: error does not list known models: %v", bad, err)
+		}
+	}
+}
+
+func TestModelsTable(t *testing.T) {
+	ms := Models()
+	seen := map[string]bool{}
+	for _, m := range ms {
+		if seen[m.Name] {
+			t.Errorf("%s listed twice", m.Name)
+		}
+		seen[m.Name] = true
+		if _, err := GetEncoding(m.Encoding); err != nil {
+			t.Errorf("%s: %v", m.Name, err)
+		}
+		if len(m.Methods) == 0 || m.PriceDate == "" {
+			t.Errorf("%s: incomplete: %+v", m.Name, m)
+		}
+		if m.TrainingUSDPerMTok == 0 && m.Name != "o4-mini-2025-04-16" && m.Name != "gpt-4-0613" {
+			t.Errorf("%s: no price", m.Name)
+		}
+		for _, a := range append([]string{m.Name}, m.Aliases...) {
+			got, err := LookupModel(a)
+			if err != nil || got.Name != m.Name {
+				t.Errorf("LookupModel(%q) = %s, %v", a, got.Name, err)
+			}
+		}
+	}
+	ms[0].Name = "changed"
+	if Models()[0].Name == "changed" {
+		t.Error("Models returns the table itself")
+	}
+}
+
+func TestSpecialTokens(t *testing.T) {
+	if got := SpecialTokens("o200k_base"); len(got) != 2 {
+		t.Errorf("o200k: %v", got)
+	}
+	if got := SpecialTokens("cl100k_base"); len(got) != 5 {
+		t.Errorf("cl100k: %v", got)
+	}
+	if SpecialTokens("nope") != nil {
+		t.Error("unknown encoding has special tokens")
+	}
+}

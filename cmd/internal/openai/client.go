@@ -1,0 +1,155 @@
+// Package openai is the toolkit's client of OpenAI's fine-tuning API: files,
+// uploads, jobs, events and checkpoints, with one retry policy.
+//
+// go-openai (imported as goopenai) does the calls it covers correctly (file
+// upload, retrieval, deletion); the rest are small typed requests here,
+// because go-openai lacks a job's method, seed, metadata and error, the
+// list of jobs, checkpoints and the Uploads API, and drops an event's id,
+// type and data. Both share one configuration and one sender, which sets the
+// headers and applies the retry policy (see Backoff and Config.MaxRetries):
+// connection errors, timeouts, 408, 409, 429 and 5xx are retried with
+// exponential backoff and jitter, honouring retry-after-ms and Retry-After;
+// a job creation that may have reached the server is never sent twice but
+// fails with ErrMaybeCreated.
+//
+// Decoding is lenient where the API is: a job's error may be null or {},
+// hyperparameters "auto" or numbers, status any string. Jobs, events and
+// checkpoints keep the JSON the server sent (compacted to one line) in Raw,
+// and marshal back to it, so a tool prints what the server said.
+//
+// The key is sent in the Authorization header and nowhere else: Config and
+// Client print without it and server messages that echo it are redacted.
+package openai
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/goccy/go-json"
+	goopenai "github.com/sashabaranov/go-openai"
+)
+
+// Client calls the API. It is safe for concurrent use.
+type Client struct {
+	cfg  Config
+	base string // BaseURL without a trailing slash
+	do   *doer
+	sdk  *goopenai.Client
+}
+
+// New returns a client for cfg. It fails only without a key or with a base
+// URL that is not http(s).
+func New(cfg Config) (*Client, error) {
+	if cfg.APIKey == "" {
+		return nil, ErrNoAPIKey
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = DefaultBaseURL
+	}
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, errors.New("OPENAI_BASE_URL: want an http(s) URL such as " + DefaultBaseURL)
+	}
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = newHTTPClient()
+	}
+	d := &doer{cfg: cfg, http: hc}
+	// go-openai gets no key: the sender sets the headers of every request.
+	sc := goopenai.DefaultConfig("")
+	sc.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	sc.HTTPClient = d
+	return &Client{cfg: cfg, base: strings.TrimRight(cfg.BaseURL, "/"), do: d, sdk: goopenai.NewClientWithConfig(sc)}, nil
+}
+
+// SDK returns the go-openai client that shares this client's configuration
+// and retry policy, for calls this package does not wrap. Its errors are
+// this package's *APIError, *UnavailableError or *MaybeCreatedError.
+func (c *Client) SDK() *goopenai.Client { return c.sdk }
+
+// Config returns the configuration the client was made with.
+func (c *Client) Config() Config { return c.cfg }
+
+func (c *Client) String() string   { return "openai.Client{" + c.cfg.String() + "}" }
+func (c *Client) GoString() string { return c.String() }
+
+// request is one typed call's body: JSON, or a multipart form.
+type request struct {
+	json        any
+	raw         []byte
+	contentType string
+}
+
+// call sends method path?query with body and decodes a 2xx answer into out.
+func (c *Client) call(ctx context.Context, method, path string, query url.Values, body *request, out any) error {
+	u := c.base + path
+	if len(query) > 0 {
+		u += "?" + query.Encode()
+	}
+	var rd io.Reader
+	ctype := ""
+	if body != nil {
+		data := body.raw
+		ctype = body.contentType
+		if body.json != nil {
+			var err error
+			if data, err = json.Marshal(body.json); err != nil {
+				return err
+			}
+			ctype = "application/json"
+		}
+		rd = bytes.NewReader(data) // sets GetBody, so retries can resend it
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, rd)
+	if err != nil {
+		return err
+	}
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	resp, err := c.do.Do(req)
+	if err != nil {
+		return err
+	}
+	data, _ := io.ReadAll(resp.Body)
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return &APIError{Status: resp.StatusCode, Method: method, Path: req.URL.Path,
+			Message: "unreadable answer: " + c.do.redact(err.Error())}
+	}
+	return nil
+}
+
+// sdkErr gives go-openai's own errors (a 2xx it could not decode) this
+// package's types; errors from the sender pass through unchanged.
+func (c *Client) sdkErr(method, path string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ae *goopenai.APIError
+	if errors.As(err, &ae) {
+		e := &APIError{Status: ae.HTTPStatusCode, Message: c.do.redact(ae.Message), Type: ae.Type, Method: method, Path: path}
+		if ae.Param != nil {
+			e.Param = *ae.Param
+		}
+		return e
+	}
+	var re *goopenai.RequestError
+	if errors.As(err, &re) {
+		return &APIError{Status: re.HTTPStatusCode, Method: method, Path: path, Message: c.do.redact(re.Error())}
+	}
+	var ue *UnavailableError
+	var me *MaybeCreatedError
+	var pe *APIError
+	if errors.As(err, &ue) || errors.As(err, &me) || errors.As(err, &pe) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return &APIError{Status: http.StatusOK, Method: method, Path: path, Message: "unreadable answer: " + c.do.redact(err.Error())}
+}

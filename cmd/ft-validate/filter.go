@@ -1,0 +1,243 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/ft-tools/ft/cmd/internal/cli"
+	"github.com/ft-tools/ft/jsonl"
+)
+
+// notJSONLines is how many leading lines that are not JSON make a file
+// unreadable (exit 3) rather than a file with bad lines: a pretty-printed
+// JSON array, a CSV file or a binary file is stopped there.
+const notJSONLines = 20
+
+// job runs the validation of every input as one filter.
+type job struct {
+	rules     jsonl.Rules
+	maxErrors int
+	json      bool
+
+	out     *jsonl.Writer // valid records, or findings with --report json
+	stderr  *bufio.Writer
+	rejects *cli.AtomicFile
+	rejectW *jsonl.Writer
+
+	errors     int  // across all files, warnings under --strict included
+	unreadable bool // some input could not be read
+	stopped    bool // --max-errors reached, or stdout closed
+}
+
+func newJob(f *flags, rules jsonl.Rules, stdout, stderr io.Writer) (*job, error) {
+	j := &job{
+		rules:     rules,
+		maxErrors: f.MaxErrors,
+		json:      f.Report == "json",
+		out:       jsonl.NewWriter(stdout),
+		stderr:    bufio.NewWriter(stderr),
+	}
+	if f.Rejects != "" {
+		a, err := cli.CreateAtomic(f.Rejects)
+		if err != nil {
+			return nil, cli.Errorf(cli.ExitUnreadable, "--rejects: %v", err)
+		}
+		j.rejects, j.rejectW = a, jsonl.NewWriter(a)
+	}
+	return j, nil
+}
+
+// run checks every input in order and returns the exit status.
+func (j *job) run(inputs []string, stdin io.Reader) int {
+	if j.rejects != nil {
+		defer j.rejects.Abort()
+	}
+	for _, in := range inputs {
+		if j.stopped {
+			break
+		}
+		if err := j.file(in, stdin); err != nil {
+			j.unreadable = true
+			j.report(err)
+		}
+	}
+	err := j.out.Flush()
+	if err == nil && j.rejects != nil {
+		if err = j.rejectW.Flush(); err == nil {
+			err = j.rejects.Commit()
+		}
+		if err != nil {
+			err = fmt.Errorf("--rejects %s: %w", j.rejects.Name(), err)
+		}
+	}
+	code := cli.ExitOK
+	switch {
+	case err != nil:
+		code = j.report(err)
+	case j.unreadable:
+		code = cli.ExitUnreadable
+	case j.errors > 0:
+		code = cli.ExitDataError
+	}
+	j.stderr.Flush()
+	return code
+}
+
+func (j *job) report(err error) int {
+	j.stderr.Flush()
+	return cli.Report(j.stderr, name, err)
+}
+
+// held is a line kept back while no line of the file has been JSON yet.
+type held struct {
+	raw      []byte
+	findings []jsonl.Finding
+}
+
+// tally counts one file's findings by severity and code, for its summary.
+type tally map[string]map[string]int
+
+func (j *job) file(arg string, stdin io.Reader) error {
+	rc, fname, err := cli.Open(arg, stdin)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	r := jsonl.NewReader(rc, fname)
+	v := jsonl.NewValidator(j.rules, fname)
+	t := tally{}
+	var pending []held
+	sawJSON := false
+	for !j.stopped && r.Next() {
+		fs := v.Line(r.Line(), r.Bytes())
+		notJSON := len(fs) > 0 && (fs[0].Code == jsonl.CodeInvalidJSON || fs[0].Code == jsonl.CodeInvalidUTF8)
+		if notJSON && r.Truncated() && fs[0].Code == jsonl.CodeInvalidJSON {
+			fs[0].Message += " (the last line has no newline: is the file truncated?)"
+		}
+		if !sawJSON {
+			if notJSON {
+				pending = append(pending, held{append([]byte(nil), r.Bytes()...), fs})
+				if len(pending) == notJSONLines {
+					return notJSONError(fname, pending)
+				}
+				continue
+			}
+			sawJSON = true
+			for _, h := range pending {
+				j.emit(h.raw, h.findings, t)
+			}
+			pending = nil
+		}
+		j.emit(r.Bytes(), fs, t)
+	}
+	if err := r.Err(); err != nil {
+		var le *jsonl.LineError
+		if !errors.As(err, &le) || le.Code != jsonl.CodeLineTooLong {
+			return cli.WithCode(cli.ExitUnreadable, err)
+		}
+		j.emit(nil, []jsonl.Finding{{File: le.File, Line: le.Line, Severity: jsonl.SeverityError, Code: le.Code,
+			Message: le.Err.Error() + "; the rest of the file is not read"}}, t)
+		j.stopped = true
+	}
+	if len(pending) > 0 {
+		return notJSONError(fname, pending)
+	}
+	if !j.stopped {
+		j.emit(nil, v.Finish(), t)
+	}
+	j.summary(fname, v, r, t)
+	return nil
+}
+
+func notJSONError(fname string, pending []held) error {
+	f := pending[0].findings[0]
+	return cli.Errorf(cli.ExitUnreadable, "%s: not JSON lines: none of the first %d lines is JSON (line %d: %s: %s)",
+		fname, len(pending), f.Line, f.Code, f.Message)
+}
+
+// emit reports a line's findings and routes the line: to stdout when valid,
+// to --rejects when not. A nil raw is a finding about the file.
+func (j *job) emit(raw []byte, fs []jsonl.Finding, t tally) {
+	bad := false
+	for _, f := range fs {
+		if t[f.Severity] == nil {
+			t[f.Severity] = map[string]int{}
+		}
+		t[f.Severity][f.Code]++
+		if f.Severity == jsonl.SeverityError {
+			bad = true
+			j.errors++
+		}
+		if j.json {
+			j.write(j.out.Encode(f))
+		} else {
+			fmt.Fprintf(j.stderr, "%s: %s\n", name, f)
+		}
+	}
+	switch {
+	case raw == nil:
+	case bad && j.rejectW != nil:
+		j.rejectW.WriteLine(raw) // its error sticks and is reported at the end
+	case !bad && !j.json:
+		j.write(j.out.WriteLine(raw))
+	}
+	if j.maxErrors > 0 && j.errors >= j.maxErrors {
+		j.stopped = true
+	}
+}
+
+// write stops the run when stdout is gone; the error itself is reported
+// (or, for a closed pipe, swallowed) by run's final Flush.
+func (j *job) write(err error) {
+	if err != nil {
+		j.stopped = true
+	}
+}
+
+func (j *job) summary(fname string, v *jsonl.Validator, r *jsonl.Reader, t tally) {
+	var b strings.Builder
+	format := string(v.Format())
+	if format == "" {
+		format = "no examples"
+	}
+	fmt.Fprintf(&b, "%s: %s: %s, %d lines, %d valid", name, fname, format, v.Lines(), v.Valid())
+	if n := r.Blank(); n > 0 {
+		fmt.Fprintf(&b, ", %d blank skipped", n)
+	}
+	for _, sev := range []string{jsonl.SeverityError, jsonl.SeverityWarning} {
+		if len(t[sev]) == 0 {
+			continue
+		}
+		total := 0
+		codes := make([]string, 0, len(t[sev]))
+		for c, n := range t[sev] {
+			total += n
+			codes = append(codes, c)
+		}
+		sort.Slice(codes, func(a, z int) bool {
+			if t[sev][codes[a]] != t[sev][codes[z]] {
+				return t[sev][codes[a]] > t[sev][codes[z]]
+			}
+			return codes[a] < codes[z]
+		})
+		plural := "s"
+		if total == 1 {
+			plural = ""
+		}
+		fmt.Fprintf(&b, "; %d %s%s:", total, sev, plural)
+		for i, c := range codes {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, " %s %d", c, t[sev][c])
+		}
+	}
+	if j.stopped && j.maxErrors > 0 && j.errors >= j.maxErrors {
+		fmt.Fprintf(&b, "; stopped after %d errors (--max-errors)", j.errors)
+	}
+	fmt.Fprintln(j.stderr, b.String())
+}

@@ -1,0 +1,148 @@
+package jsonl
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// ParseFormat reads a --format value: auto (or empty), chat, preference,
+// reinforcement or completion. Auto is FormatUnknown.
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(s); f {
+	case "", "auto":
+		return FormatUnknown, nil
+	case FormatChat, FormatPreference, FormatReinforcement, FormatCompletion:
+		return f, nil
+	}
+	return FormatUnknown, fmt.Errorf("unknown format %q (want auto, chat, preference, reinforcement or completion)", s)
+}
+
+// The top-level keys of each format. Reinforcement examples may have any
+// other key too: graders read them as {{item.<key>}}.
+var (
+	chatKeys          = []string{"messages", "tools", "functions", "parallel_tool_calls"}
+	preferenceKeys    = []string{"input", "preferred_output", "non_preferred_output"}
+	completionKeys    = []string{"prompt", "completion"}
+	reinforcementKeys = []string{"messages", "tools"}
+)
+
+// DetectFormat tells the format of one line from its raw JSON, looking only
+// at its top-level keys and message roles: FormatUnknown when the line is
+// not a JSON object or has none of the keys of any format.
+func DetectFormat(raw []byte) Format {
+	var obj map[string]any
+	if err := unmarshal(raw, &obj); err != nil {
+		return FormatUnknown
+	}
+	f, _ := detect(obj)
+	return f
+}
+
+// detect returns the line's format and a few words on why, for messages.
+//
+// A line with "messages" is reinforcement when a message has the developer
+// role, or when it has top-level keys no chat example has and nothing that
+// only chat has (a system or function message, a weight, functions or
+// parallel_tool_calls); otherwise it is chat. That keeps a chat file with one
+// stray key a chat file with an unknown_key error, instead of turning it
+// into a reinforcement file.
+func detect(obj map[string]any) (Format, string) {
+	if has(obj, preferenceKeys...) {
+		return FormatPreference, "keys " + present(obj, preferenceKeys)
+	}
+	_, hasMessages := obj["messages"]
+	if !hasMessages {
+		if has(obj, completionKeys...) {
+			return FormatCompletion, "keys " + present(obj, completionKeys)
+		}
+		return FormatUnknown, ""
+	}
+	chatOnly := has(obj, "functions", "parallel_tool_calls")
+	developer := false
+	if msgs, ok := obj["messages"].([]any); ok {
+		for _, m := range msgs {
+			m, ok := m.(map[string]any)
+			if !ok {
+				continue
+			}
+			switch m["role"] {
+			case "developer":
+				developer = true
+			case "system", "function":
+				chatOnly = true
+			}
+			if _, ok := m["weight"]; ok {
+				chatOnly = true
+			}
+		}
+	}
+	if developer {
+		return FormatReinforcement, "a developer message"
+	}
+	if extra := extraKeys(obj, chatKeys); len(extra) > 0 && !chatOnly {
+		return FormatReinforcement, fmt.Sprintf("extra key %q", extra[0])
+	}
+	return FormatChat, "key \"messages\""
+}
+
+// family groups the formats whose lines share a shape: chat and
+// reinforcement lines both have messages, and a line of one is judged by the
+// rules of the other when the file is of the other.
+func family(f Format) Format {
+	if f == FormatReinforcement {
+		return FormatChat
+	}
+	return f
+}
+
+func has(obj map[string]any, keys ...string) bool {
+	for _, k := range keys {
+		if _, ok := obj[k]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+func present(obj map[string]any, keys []string) string {
+	var q []string
+	for _, k := range keys {
+		if _, ok := obj[k]; ok {
+			q = append(q, fmt.Sprintf("%q", k))
+		}
+	}
+	return strings.Join(q, ", ")
+}
+
+// extraKeys returns the keys of obj not in known, sorted.
+func extraKeys(obj map[string]any, known []string) []string {
+	var extra []string
+	for k := range obj {
+		if !contains(known, k) {
+			extra = append(extra, k)
+		}
+	}
+	sort.Strings(extra)
+	return extra
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// sortedKeys returns the keys of obj in order, so findings come out the same
+// every run.
+func sortedKeys(obj map[string]any) []string {
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

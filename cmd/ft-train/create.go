@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"time"
+
+	"github.com/ft-tools/ft/cmd/internal/cli"
+	"github.com/ft-tools/ft/cmd/internal/openai"
+	"github.com/ft-tools/ft/jsonl"
+)
+
+// train reads the files, checks the flags, estimates the cost, and creates
+// the job (or prints its body with --dry-run).
+func train(ctx context.Context, f *flags, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cfg, err := openai.LoadConfig(getenv, ".env")
+	if err != nil {
+		return cli.WithCode(cli.ExitUsage, err)
+	}
+	if f.Model == "" {
+		f.Model = cfg.BaseModel
+	}
+	if f.Model == "" {
+		f.Model = defaultModel
+	}
+	var fs files
+	switch {
+	case f.TrainingFile != "":
+		fs.train.ID, fs.validation.ID = f.TrainingFile, f.ValidationFile
+	case isTerminal(stdin):
+		return cli.Errorf(cli.ExitUsage, "no training file: pipe ft-upload's output in or pass --training-file")
+	default:
+		if fs, err = readUploaded(stdin); err != nil {
+			return err
+		}
+		if f.ValidationFile != "" {
+			fs.validation = uploaded{ID: f.ValidationFile}
+		}
+	}
+	req, err := buildRequest(f, fs)
+	if err != nil {
+		return err
+	}
+	est := estimateCost(req, fs)
+	cli.Warnf(stderr, name, "%s", est)
+	if f.MaxCost > 0 {
+		if !est.Known {
+			return cli.Errorf(cli.ExitAPIRefused, "--max-cost $%.2f: refusing to start a job whose cost cannot be estimated", f.MaxCost)
+		}
+		if est.USD > f.MaxCost {
+			return cli.Errorf(cli.ExitAPIRefused, "estimated cost $%.2f is above --max-cost $%.2f; no job created", est.USD, f.MaxCost)
+		}
+	}
+	w := jsonl.NewWriter(stdout)
+	if f.DryRun {
+		cli.Warnf(stderr, name, "dry run: would POST this body to %s/fine_tuning/jobs (plus a random %s tag); no job created", cfg.BaseURL, metaRequest)
+		w.Encode(req)
+		return w.Flush()
+	}
+	cfg.MaxRetries, cfg.Log, cfg.Name = f.MaxRetries, stderr, name
+	client, err := openai.New(cfg)
+	if err != nil {
+		return cli.WithCode(cli.ExitUsage, err)
+	}
+	job, err := createOnce(ctx, client, req, f.MaxRetries, stderr)
+	if err != nil {
+		return err
+	}
+	cli.Warnf(stderr, name, "created %s (%s); follow it with: ft-wait %s", job.ID, job.Status, job.ID)
+	w.Encode(job)
+	return w.Flush()
+}
+
+// sleep waits between create attempts; tests replace it.
+var sleep = func(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// createOnce creates the job at most once. The request carries a random
+// ft_request tag; when an attempt fails in a way that may have reached the
+// server, the job is looked up by that tag before anything is sent again,
+// after a pause that gives a job just created time to be listed.
+func createOnce(ctx context.Context, client *openai.Client, req *openai.JobRequest, retries int, stderr io.Writer) (openai.Job, error) {
+	nonce := make([]byte, 12)
+	rand.Read(nonce)
+	tag := map[string]string{metaRequest: hex.EncodeToString(nonce)}
+	body := *req
+	body.Metadata = maps.Clone(req.Metadata)
+	if body.Metadata == nil {
+		body.Metadata = map[string]string{}
+	}
+	maps.Copy(body.Metadata, tag)
+	for attempt := 0; ; attempt++ {
+		job, err := client.CreateJob(ctx, body)
+		if err == nil {
+			return job, nil
+		}
+		if !errors.Is(err, openai.ErrMaybeCreated) {
+			return job, err
+		}
+		cli.Warnf(stderr, name, "%v; looking for a job tagged %s=%s before trying again", err, metaRequest, tag[metaRequest])
+		if err := sleep(ctx, openai.Backoff(attempt)); err != nil {
+			return openai.Job{}, err
+		}
+		found, ferr := client.FindJobs(ctx, tag)
+		if ferr != nil {
+			return openai.Job{}, cli.WithCode(cli.ExitUnavailable, fmt.Errorf("the job may have been created but cannot be looked up (%v); before starting another, look for a job with metadata %s=%s", ferr, metaRequest, tag[metaRequest]))
+		}
+		if len(found) > 0 {
+			// Newest first: the oldest is the one the first attempt made.
+			job := found[len(found)-1]
+			cli.Warnf(stderr, name, "found %s, created by the attempt whose answer was lost", job.ID)
+			return job, nil
+		}
+		if attempt >= retries {
+			return openai.Job{}, cli.WithCode(cli.ExitUnavailable, fmt.Errorf("no job created after %d attempts: %w", attempt+1, err))
+		}
+	}
+}
+
+// isTerminal reports whether r is an interactive terminal, from which
+// ft-upload's lines are not going to come.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && cli.IsTerminal(f)
+}

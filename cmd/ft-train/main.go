@@ -1,0 +1,76 @@
+// Ft-train starts an OpenAI fine-tuning job from the files ft-upload sent,
+// with hyperparameters checked against the API's ranges before anything is
+// sent, a cost estimate on stderr, and an idempotent create: a job is never
+// created twice, even when an answer is lost.
+//
+// Usage:
+//
+//	ft-upload train.jsonl --validation val.jsonl | ft-train [--model M] [flags]
+//	ft-train --training-file file-abc [--validation-file file-def] [flags]
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/ft-tools/ft/cmd/internal/cli"
+)
+
+const name = "ft-train"
+
+type flags struct {
+	TrainingFile           string   `help:"ID of the training file; without it, ft-upload's lines are read from stdin." placeholder:"ID"`
+	ValidationFile         string   `help:"ID of the validation file." placeholder:"ID"`
+	Model                  string   `help:"Base model, or a fine-tuned model to train further (default: env BASE_MODEL, then gpt-4o-mini-2024-07-18)." placeholder:"MODEL"`
+	Method                 string   `help:"Fine-tuning method: supervised or dpo." default:"supervised" placeholder:"METHOD"`
+	Epochs                 string   `help:"Epochs, 1-50, or auto (default: the cookbook's recommendation for the number of examples ft-upload counted, else auto)." placeholder:"N|auto"`
+	BatchSize              string   `help:"Batch size, 1-256, or auto." placeholder:"N|auto"`
+	LearningRateMultiplier string   `help:"Learning rate multiplier, above 0, or auto." placeholder:"X|auto"`
+	Beta                   string   `help:"DPO beta, above 0 and at most 2, or auto (--method dpo only)." placeholder:"X|auto"`
+	Suffix                 string   `help:"Up to 64 characters added to the fine-tuned model's name." placeholder:"TEXT"`
+	Seed                   *int64   `help:"Seed for reproducible training, 0-2147483647." placeholder:"N"`
+	Metadata               []string `help:"Metadata KEY=VALUE for the job (repeatable, at most 14)." placeholder:"KEY=VALUE"`
+	MaxCost                float64  `help:"Refuse to start a job whose estimated cost is above USD (exit 4)." placeholder:"USD"`
+	DryRun                 bool     `help:"Print the request body that would be sent and create nothing."`
+	MaxRetries             int      `help:"Retries of each request on network errors, 408, 409, 429 and 5xx." default:"8" placeholder:"N"`
+	cli.VersionFlag        `embed:""`
+}
+
+var help = cli.Help{
+	Summary: "Start an OpenAI fine-tuning job from ft-upload's output and print the job object as one JSON line.",
+	Examples: []string{
+		"ft-upload train.jsonl --validation val.jsonl | ft-train --suffix mongo | ft-wait",
+		"ft-train --training-file file-abc --epochs 3 --max-cost 5",
+		"ft-upload train.jsonl | ft-train --method dpo --beta 0.1 --dry-run",
+	},
+	Environment: []string{
+		"OPENAI_API_KEY     API key (also read from ./.env; never printed)",
+		"OPENAI_BASE_URL    API base URL (default https://api.openai.com/v1)",
+		"OPENAI_ORG_ID, OPENAI_PROJECT_ID  organization and project",
+		"BASE_MODEL         default --model",
+	},
+}
+
+func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return runContext(ctx, args, os.Getenv, stdin, stdout, stderr)
+}
+
+func runContext(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var f flags
+	if code, ok := cli.Parse(name, &f, help, args, stdout, stderr); !ok {
+		return code
+	}
+	err := train(ctx, &f, getenv, stdin, stdout, stderr)
+	if ctx.Err() != nil && err != nil {
+		fmt.Fprintf(stderr, "%s: interrupted\n", name)
+		return cli.ExitInterrupted
+	}
+	return cli.Report(stderr, name, err)
+}

@@ -1,0 +1,68 @@
+// Ft-upload checks fine-tuning files and sends them to OpenAI, once: a file
+// whose content was already uploaded (same SHA-256 and size) is reused. It
+// writes one JSON line per file: the file object plus sha256, examples,
+// tokens and split, which ft-train reads.
+//
+// Usage:
+//
+//	ft-upload [flags] [FILE] [--validation FILE]
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/ft-tools/ft/cmd/internal/cli"
+)
+
+const name = "ft-upload"
+
+type flags struct {
+	File            string `arg:"" optional:"" help:"Training file; none or - means stdin." placeholder:"FILE"`
+	Validation      string `help:"Validation file, sent after the training file." placeholder:"FILE"`
+	Model           string `help:"Model whose tokenizer and limits the check and the token counts use (default: env BASE_MODEL, then gpt-4o-mini-2024-07-18)." placeholder:"MODEL"`
+	NoCheck         bool   `help:"Send the files without checking them against the validation rules."`
+	Force           bool   `help:"Send the files even when the same content is already uploaded."`
+	PartSize        string `help:"Send files larger than SIZE through the Uploads API, in parts of SIZE (at most 64MiB). Default: files over 512MB, in 64MiB parts." placeholder:"SIZE"`
+	DryRun          bool   `help:"Check and measure the files, say what would be sent, send nothing."`
+	MaxRetries      int    `help:"Retries of each request (each part on its own) on network errors, 408, 409, 429 and 5xx." default:"8" placeholder:"N"`
+	cli.VersionFlag `embed:""`
+}
+
+var help = cli.Help{
+	Summary: "Check fine-tuning JSONL files and upload them to OpenAI, reusing a file already uploaded with the same content. Writes one JSON line per file.",
+	Examples: []string{
+		"ft-upload train.jsonl --validation val.jsonl | ft-train | ft-wait",
+		"ft-split --val val.jsonl data.jsonl | ft-upload --validation val.jsonl",
+		"ft-upload --dry-run train.jsonl",
+	},
+	Environment: []string{
+		"OPENAI_API_KEY     API key (also read from ./.env; never printed)",
+		"OPENAI_BASE_URL    API base URL (default https://api.openai.com/v1)",
+		"OPENAI_ORG_ID, OPENAI_PROJECT_ID  organization and project",
+		"BASE_MODEL         default --model",
+	},
+}
+
+func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return runContext(ctx, args, os.Getenv, stdin, stdout, stderr)
+}
+
+func runContext(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var f flags
+	if code, ok := cli.Parse(name, &f, help, args, stdout, stderr); !ok {
+		return code
+	}
+	err := upload(ctx, &f, getenv, stdin, stdout, stderr)
+	if ctx.Err() != nil && err != nil {
+		cli.Warnf(stderr, name, "interrupted")
+		return cli.ExitInterrupted
+	}
+	return cli.Report(stderr, name, err)
+}

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/ft-tools/ft/cmd/internal/cli"
+	"github.com/ft-tools/ft/jsonl"
+	"github.com/ft-tools/ft/tokenize"
+)
+
+// local is one file to send, as measured before sending.
+type local struct {
+	Name     string // as given on the command line, "<stdin>" for stdin
+	Path     string // where the bytes are: the file, or a spooled copy of stdin
+	Split    string // "train" or "validation"
+	Bytes    int64
+	SHA256   string // hex
+	MD5      string // hex, for the Uploads API's completion check
+	Examples int
+	Tokens   int64
+	temp     bool // Path is ours to remove
+}
+
+// Remote name: the base name with the content's hash before the extension,
+// so that any machine can recognise the file by listing the files.
+const hashTagLen = 16
+
+func (l *local) remoteName() string {
+	base := "stdin.jsonl"
+	if l.Name != cli.StdinName {
+		base = filepath.Base(l.Name)
+	}
+	ext := filepath.Ext(base)
+	if ext == "" {
+		ext = ".jsonl"
+	}
+	return strings.TrimSuffix(base, filepath.Ext(base)) + "." + l.tag() + ext
+}
+
+// tag is what a remote file name must contain to be this content.
+func (l *local) tag() string { return "sha256-" + l.SHA256[:hashTagLen] }
+
+func (l *local) cleanup() {
+	if l.temp {
+		os.Remove(l.Path)
+	}
+}
+
+// checkRules are what the pre-check needs to know about the model.
+type checkRules struct {
+	counter     *tokenize.Counter
+	check       bool
+	minExamples int
+}
+
+// scan reads a file once: it hashes the bytes, counts the examples and their
+// tokens, and (with rules.check) runs the validation rules. Stdin is copied to
+// a temporary file on the way, since it must be sent after it is measured.
+// Errors found by the rules are returned as findings, not as an error.
+func scan(arg, split string, stdin io.Reader, rules checkRules) (*local, []jsonl.Finding, error) {
+	rc, name, err := cli.Open(arg, stdin)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rc.Close()
+	l := &local{Name: name, Path: arg, Split: split}
+	var in io.Reader = rc
+	if arg == "-" {
+		tmp, err := os.CreateTemp("", "ft-upload-*.jsonl")
+		if err != nil {
+			return nil, nil, err
+		}
+		defer tmp.Close()
+		l.Path, l.temp = tmp.Name(), true
+		in = io.TeeReader(rc, tmp)
+	}
+	sh, mh := sha256.New(), md5.New()
+	counted := &countingReader{r: io.TeeReader(in, io.MultiWriter(sh, mh))}
+	var v *jsonl.Validator
+	if rules.check {
+		m := rules.counter.Model()
+		v = jsonl.NewValidator(jsonl.Rules{
+			Limit:       m.ExampleLimit,
+			Model:       m.Name,
+			Count:       func(ex *jsonl.Example) int { return rules.counter.Example(ex).Total },
+			MinExamples: rules.minExamples,
+		}, name)
+	}
+	var findings []jsonl.Finding
+	jr := jsonl.NewReader(counted, name)
+	for jr.Next() {
+		l.Examples++
+		if v != nil {
+			findings = append(findings, v.Line(jr.Line(), jr.Bytes())...)
+		}
+		var ex jsonl.Example
+		if jr.Decode(&ex) == nil {
+			l.Tokens += int64(rules.counter.Example(&ex).Total)
+		}
+	}
+	if err := jr.Err(); err != nil {
+		l.cleanup()
+		return nil, nil, cli.WithCode(cli.ExitUnreadable, err)
+	}
+	// The reader stops at the last line; the hash must cover every byte.
+	if _, err := io.Copy(io.Discard, counted); err != nil {
+		l.cleanup()
+		return nil, nil, cli.WithCode(cli.ExitUnreadable, fmt.Errorf("%s: %w", name, err))
+	}
+	if v != nil {
+		findings = append(findings, v.Finish()...)
+	}
+	l.Bytes = counted.n
+	l.SHA256, l.MD5 = hex.EncodeToString(sh.Sum(nil)), hex.EncodeToString(mh.Sum(nil))
+	return l, findings, nil
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}

@@ -1,0 +1,336 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ft-tools/ft/cmd/internal/cli"
+	"github.com/ft-tools/ft/cmd/internal/openai"
+	"github.com/ft-tools/ft/jsonl"
+	"github.com/ft-tools/ft/tokenize"
+)
+
+const purpose = "fine-tune"
+
+// upload checks and measures every file first, so that nothing is sent
+// when any of them is refused, then sends them in order.
+func upload(ctx context.Context, f *flags, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cfg, err := openai.LoadConfig(getenv, ".env")
+	if err != nil {
+		return cli.WithCode(cli.ExitUsage, err)
+	}
+	model := firstOf(f.Model, cfg.BaseModel, defaultModel)
+	counter, err := tokenize.New(model)
+	if err != nil {
+		return cli.Errorf(cli.ExitUsage, "--model: %v", err)
+	}
+	threshold, partSize := int64(openai.MaxFileBytes), int64(openai.MaxPartBytes)
+	if f.PartSize != "" {
+		n, err := parseSize(f.PartSize)
+		if err != nil {
+			return cli.Errorf(cli.ExitUsage, "--part-size %v", err)
+		}
+		if n > openai.MaxPartBytes {
+			return cli.Errorf(cli.ExitUsage, "--part-size %s: the API takes parts of at most %s", f.PartSize, size(openai.MaxPartBytes))
+		}
+		threshold, partSize = n, n
+	}
+	f.File = firstOf(f.File, "-")
+	if f.File == "-" && f.Validation == "-" {
+		return cli.Errorf(cli.ExitUsage, "the training and the validation file cannot both be stdin")
+	}
+	specs := []struct {
+		arg, split string
+		min        int
+	}{{f.File, "train", openAIMinExamples}, {f.Validation, "validation", 0}}
+	var files []*local
+	defer func() {
+		for _, l := range files {
+			l.cleanup()
+		}
+	}()
+	var refused []string
+	for _, sp := range specs {
+		if sp.arg == "" {
+			continue
+		}
+		l, findings, err := scan(sp.arg, sp.split, stdin, checkRules{counter: counter, check: !f.NoCheck, minExamples: sp.min})
+		if err != nil {
+			return err
+		}
+		files = append(files, l)
+		errs, warns := 0, 0
+		for _, fd := range findings {
+			if fd.Severity == jsonl.SeverityError {
+				errs++
+				cli.Warnf(stderr, name, "%s", fd)
+			} else {
+				warns++
+			}
+		}
+		if warns > 0 {
+			cli.Warnf(stderr, name, "%s: %d warnings (ft-validate %s lists them)", l.Name, warns, sp.arg)
+		}
+		if errs > 0 {
+			refused = append(refused, fmt.Sprintf("%s: %d errors", l.Name, errs))
+		}
+	}
+	if len(refused) > 0 {
+		return cli.Errorf(cli.ExitDataError, "%s; nothing sent (--no-check sends the files anyway)", strings.Join(refused, ", "))
+	}
+	w := jsonl.NewWriter(stdout)
+	if f.DryRun {
+		for _, l := range files {
+			how := "the Files API"
+			if l.Bytes > threshold {
+				how = fmt.Sprintf("the Uploads API in %d parts", (l.Bytes+partSize-1)/partSize)
+			}
+			cli.Warnf(stderr, name, "dry run: would send %s (%s, %d examples, %s tokens) as %s through %s, unless a file with the same content is already there",
+				l.Name, size(l.Bytes), l.Examples, group(l.Tokens), l.remoteName(), how)
+			w.Encode(line{File: openai.File{ID: "file-dry-run-" + l.SHA256[:hashTagLen], Object: "file", Bytes: l.Bytes, Filename: l.remoteName(), Purpose: purpose},
+				SHA256: l.SHA256, Examples: l.Examples, Tokens: l.Tokens, Split: l.Split, DryRun: true})
+		}
+		return w.Flush()
+	}
+	cfg.MaxRetries, cfg.Log, cfg.Name = f.MaxRetries, stderr, name
+	client, err := openai.New(cfg)
+	if err != nil {
+		return cli.WithCode(cli.ExitUsage, err)
+	}
+	s := &sender{client: client, stderr: stderr, progress: cli.IsTerminal(stderr), threshold: threshold, partSize: partSize, force: f.Force}
+	for _, l := range files {
+		out, err := s.send(ctx, l)
+		if err != nil {
+			return err
+		}
+		if !out.Reused {
+			cli.Warnf(stderr, name, "%s: sent as %s (%s, %d examples, %s tokens)", l.Name, out.ID, size(l.Bytes), l.Examples, group(l.Tokens))
+		}
+		w.Encode(out)
+		if err := w.Flush(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const (
+	defaultModel      = "gpt-4o-mini-2024-07-18"
+	openAIMinExamples = 10 // OpenAI refuses a training file with fewer
+)
+
+func firstOf(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// group writes n with thousands separators.
+func group(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// line is what ft-upload writes for each file: the file object, plus what
+// ft-train needs to choose epochs and estimate the cost.
+type line struct {
+	openai.File
+	SHA256   string `json:"sha256"`
+	Examples int    `json:"examples"`
+	Tokens   int64  `json:"tokens"`
+	Split    string `json:"split"`
+	Reused   bool   `json:"reused,omitempty"`
+	DryRun   bool   `json:"dry_run,omitempty"`
+}
+
+// sender puts files on the API.
+type sender struct {
+	client    *openai.Client
+	stderr    io.Writer
+	progress  bool  // stderr is a terminal
+	threshold int64 // files above go through the Uploads API
+	partSize  int64
+	force     bool
+	remote    []openai.File // the fine-tune files, listed once
+	listed    bool
+}
+
+func (s *sender) send(ctx context.Context, l *local) (line, error) {
+	out := line{SHA256: l.SHA256, Examples: l.Examples, Tokens: l.Tokens, Split: l.Split}
+	if !s.force {
+		f, ok, err := s.find(ctx, l)
+		if err != nil {
+			return out, err
+		}
+		if ok {
+			cli.Warnf(s.stderr, name, "%s: already uploaded as %s (%s, same SHA-256 and size); reusing it (--force sends it again)", l.Name, f.ID, f.Filename)
+			out.File, out.Reused = f, true
+			return out, nil
+		}
+	}
+	var f openai.File
+	var err error
+	if l.Bytes > s.threshold {
+		f, err = s.uploadParts(ctx, l)
+	} else {
+		f, err = s.uploadFile(ctx, l)
+	}
+	if err != nil {
+		return out, fmt.Errorf("%s: %w", l.Name, err)
+	}
+	out.File = f
+	return out, nil
+}
+
+// find looks for a fine-tune file with the same content: its name carries
+// the same hash tag and its size is the same. The API is the record of what
+// was sent, so this works from any machine and after any cache is lost.
+func (s *sender) find(ctx context.Context, l *local) (openai.File, bool, error) {
+	if !s.listed {
+		files, err := s.client.ListFiles(ctx, purpose)
+		if err != nil {
+			return openai.File{}, false, err
+		}
+		s.remote, s.listed = files, true
+	}
+	now := time.Now().Unix()
+	for _, f := range s.remote {
+		if f.Bytes != l.Bytes || !strings.Contains(f.Filename, l.tag()) {
+			continue
+		}
+		if f.Status == "error" || f.Status == "deleted" || (f.ExpiresAt > 0 && f.ExpiresAt <= now+60) {
+			continue
+		}
+		return f, true, nil
+	}
+	return openai.File{}, false, nil
+}
+
+func (s *sender) uploadFile(ctx context.Context, l *local) (openai.File, error) {
+	data, err := os.ReadFile(l.Path)
+	if err != nil {
+		return openai.File{}, cli.WithCode(cli.ExitUnreadable, err)
+	}
+	if int64(len(data)) != l.Bytes {
+		return openai.File{}, cli.Errorf(cli.ExitUnreadable, "changed while being read (%d bytes, then %d)", l.Bytes, len(data))
+	}
+	s.status("%s: uploading %s…", l.Name, size(l.Bytes))
+	f, err := s.client.UploadFile(ctx, l.remoteName(), data, purpose)
+	s.status("")
+	return f, err
+}
+
+// uploadParts sends the file through the Uploads API, one part at a time;
+// the client retries each part on its own. On failure the upload is
+// cancelled, so that no half upload lingers for its hour.
+func (s *sender) uploadParts(ctx context.Context, l *local) (openai.File, error) {
+	if l.Bytes > openai.MaxUploadBytes {
+		return openai.File{}, cli.Errorf(cli.ExitDataError, "%s is larger than the API's limit of %s", size(l.Bytes), size(openai.MaxUploadBytes))
+	}
+	fh, err := os.Open(l.Path)
+	if err != nil {
+		return openai.File{}, cli.WithCode(cli.ExitUnreadable, err)
+	}
+	defer fh.Close()
+	up, err := s.client.CreateUpload(ctx, openai.UploadRequest{Filename: l.remoteName(), Purpose: purpose, Bytes: l.Bytes})
+	if err != nil {
+		return openai.File{}, err
+	}
+	fail := func(err error) (openai.File, error) {
+		s.status("")
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		s.client.CancelUpload(cctx, up.ID) // best effort: an unused upload also expires
+		return openai.File{}, err
+	}
+	parts := int((l.Bytes + s.partSize - 1) / s.partSize)
+	ids := make([]string, 0, parts)
+	buf := make([]byte, s.partSize)
+	var sent int64
+	for i := range parts {
+		n, err := io.ReadFull(fh, buf)
+		if err != nil && err != io.ErrUnexpectedEOF {
+			return fail(cli.WithCode(cli.ExitUnreadable, err))
+		}
+		s.status("%s: uploading part %d of %d (%d%%)", l.Name, i+1, parts, sent*100/l.Bytes)
+		p, err := s.client.AddUploadPart(ctx, up.ID, buf[:n])
+		if err != nil {
+			return fail(err)
+		}
+		ids = append(ids, p.ID)
+		sent += int64(n)
+	}
+	if sent != l.Bytes {
+		return fail(cli.Errorf(cli.ExitUnreadable, "changed while being read (%d bytes, then %d)", l.Bytes, sent))
+	}
+	s.status("%s: completing the upload of %d parts…", l.Name, parts)
+	done, err := s.client.CompleteUpload(ctx, up.ID, ids, l.MD5)
+	if err != nil {
+		return fail(err)
+	}
+	s.status("")
+	if done.File == nil {
+		return openai.File{}, fmt.Errorf("upload %s completed with status %q but no file", up.ID, done.Status)
+	}
+	return *done.File, nil
+}
+
+// status rewrites the progress line on a terminal; "" clears it.
+func (s *sender) status(format string, args ...any) {
+	if !s.progress {
+		return
+	}
+	fmt.Fprintf(s.stderr, "\r\x1b[K")
+	if format != "" {
+		fmt.Fprintf(s.stderr, "%s: %s", name, fmt.Sprintf(format, args...))
+	}
+}
+
+// parseSize reads a byte count: 1048576, 100k, 64MiB, 1MB (k, M and G are
+// powers of 1000, Ki, Mi and Gi of 1024; the final B is optional).
+func parseSize(s string) (int64, error) {
+	t := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSpace(s), "B"), "b")
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"Ki", 1 << 10}, {"Mi", 1 << 20}, {"Gi", 1 << 30}, {"k", 1e3}, {"K", 1e3}, {"M", 1e6}, {"G", 1e9}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSuffix(t, u.suffix), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(t), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%q: want a size such as 100, 512k or 64MiB", s)
+	}
+	return n * mult, nil
+}
+
+// size formats a byte count for people.
+func size(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

@@ -1,0 +1,428 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ft-tools/ft/cmd/internal/cli"
+	"github.com/ft-tools/ft/cmd/internal/openai"
+	"github.com/ft-tools/ft/jsonl"
+)
+
+// waitJobs follows the jobs one after the other and returns the exit
+// status: the worst of the jobs' (0 succeeded, 1 failed or cancelled, 4 or
+// 5 when the API refused or could not be reached), 130 on Ctrl-C.
+func waitJobs(ctx context.Context, f *flags, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	jobs, err := readJobs(f.Jobs, stdin, f.DryRun)
+	if err == nil && f.After != "" && len(jobs) != 1 {
+		err = cli.Errorf(cli.ExitUsage, "--after names an event of one job; %d jobs given", len(jobs))
+	}
+	if err != nil {
+		return cli.Report(stderr, name, err)
+	}
+	if f.DryRun {
+		for _, j := range jobs {
+			cli.Warnf(stderr, name, "dry run: would follow %s every %s, printing its events and then the final job", j, f.Interval)
+		}
+		return cli.ExitOK
+	}
+	cfg, err := openai.LoadConfig(getenv, ".env")
+	if err != nil {
+		return cli.Report(stderr, name, cli.WithCode(cli.ExitUsage, err))
+	}
+	cfg.MaxRetries, cfg.Log, cfg.Name = f.MaxRetries, stderr, name
+	client, err := openai.New(cfg)
+	if err != nil {
+		return cli.Report(stderr, name, cli.WithCode(cli.ExitUsage, err))
+	}
+	w := &waiter{client: client, out: jsonl.NewWriter(stdout), stderr: stderr, tty: cli.IsTerminal(stderr),
+		interval: f.Interval, sleep: sleepCtx}
+	if !f.NoState {
+		dir := f.StateDir
+		if dir == "" {
+			if cache, err := os.UserCacheDir(); err == nil {
+				dir = filepath.Join(cache, "ft", "wait")
+			}
+		}
+		if dir != "" {
+			w.state = &stateDir{dir: dir, stderr: stderr}
+		}
+	}
+	runCtx := ctx
+	if f.Timeout > 0 {
+		var cancel context.CancelFunc
+		runCtx, cancel = context.WithTimeout(ctx, f.Timeout)
+		defer cancel()
+	}
+	code := cli.ExitOK
+	for i, id := range jobs {
+		fl := &followed{id: id, last: f.After}
+		if fl.last == "" {
+			fl.last = w.state.load(id)
+		}
+		fl.resumed = fl.last != ""
+		if f.Cancel {
+			if _, err = client.CancelJob(runCtx, id); err == nil {
+				cli.Warnf(stderr, name, "%s: cancel requested", id)
+			}
+		}
+		if err == nil {
+			err = w.follow(runCtx, fl)
+		}
+		w.clearStatus()
+		switch {
+		case err == nil:
+			w.summarize(runCtx, fl)
+			w.out.Encode(fl.job)
+			if err := w.out.Flush(); err != nil {
+				return cli.Report(stderr, name, err)
+			}
+			code = max(code, exitFor(fl.job.Status))
+		case ctx.Err() != nil:
+			return w.interrupted(jobs[i:], fl.last, f.CancelOnInterrupt)
+		case runCtx.Err() != nil:
+			cli.Warnf(stderr, name, "timed out after %s; left running:", f.Timeout)
+			w.hint(jobs[i:], fl.last)
+			return cli.ExitUnavailable
+		default:
+			c := cli.Report(stderr, name, fmt.Errorf("%s: %w", id, err))
+			if cli.IsBrokenPipe(err) {
+				return c
+			}
+			code = max(code, c)
+			if c == cli.ExitUnavailable {
+				w.hint(jobs[i:], fl.last)
+				return code
+			}
+		}
+		err = nil
+	}
+	return code
+}
+
+// interrupted leaves the jobs running (or cancels them) and says how to go on.
+func (w *waiter) interrupted(jobs []string, last string, cancel bool) int {
+	if !cancel {
+		cli.Warnf(w.stderr, name, "interrupted; left running:")
+		w.hint(jobs, last)
+		return cli.ExitInterrupted
+	}
+	ctx, stop := context.WithTimeout(context.Background(), 30*time.Second)
+	defer stop()
+	for _, id := range jobs {
+		if j, err := w.client.CancelJob(ctx, id); err != nil {
+			cli.Warnf(w.stderr, name, "interrupted; cancelling %s failed: %v; cancel it with: ft-wait --cancel %s", id, err, id)
+		} else {
+			cli.Warnf(w.stderr, name, "interrupted; cancelled %s (now %s)", id, j.Status)
+		}
+	}
+	return cli.ExitInterrupted
+}
+
+// hint prints the commands that resume waiting for the jobs and that
+// cancel them; the first job goes on after the event last.
+func (w *waiter) hint(jobs []string, last string) {
+	for i, id := range jobs {
+		after := ""
+		if i == 0 && last != "" {
+			after = "--after " + last + " "
+		}
+		fmt.Fprintf(w.stderr, "  resume: ft-wait %s%s\n  cancel: ft-wait --cancel %s\n", after, id, id)
+	}
+}
+
+// readJobs returns the job IDs of the arguments, or of stdin's lines:
+// ft-train's job objects or bare IDs. With dryRun, ft-train's dry-run
+// request bodies are described instead.
+func readJobs(args []string, stdin io.Reader, dryRun bool) ([]string, error) {
+	if len(args) > 0 {
+		return args, nil
+	}
+	if r, ok := stdin.(*os.File); ok && cli.IsTerminal(r) {
+		return nil, cli.Errorf(cli.ExitUsage, "no job: give job IDs or pipe ft-train's output in")
+	}
+	var jobs []string
+	jr := jsonl.NewReader(stdin, cli.StdinName)
+	for jr.Next() {
+		text := strings.TrimSpace(string(jr.Bytes()))
+		if !strings.HasPrefix(text, "{") {
+			jobs = append(jobs, text)
+			continue
+		}
+		var j struct {
+			ID           string `json:"id"`
+			Model        string `json:"model"`
+			TrainingFile string `json:"training_file"`
+		}
+		if err := jr.Decode(&j); err != nil {
+			return nil, cli.WithCode(cli.ExitUnreadable, err)
+		}
+		switch {
+		case j.ID != "":
+			jobs = append(jobs, j.ID)
+		case dryRun && j.TrainingFile != "":
+			jobs = append(jobs, fmt.Sprintf("the job ft-train would create (%s on %s)", j.Model, j.TrainingFile))
+		default:
+			return nil, jr.Errorf("missing_id", "id", "not a job object from ft-train")
+		}
+	}
+	if err := jr.Err(); err != nil {
+		return nil, cli.WithCode(cli.ExitUnreadable, err)
+	}
+	if len(jobs) == 0 {
+		return nil, cli.Errorf(cli.ExitUsage, "no job: give job IDs or pipe ft-train's output in")
+	}
+	return jobs, nil
+}
+
+// eventPage is how many events one request asks for.
+const eventPage = 100
+
+// waiter follows jobs to their end.
+type waiter struct {
+	client   *openai.Client
+	out      *jsonl.Writer
+	stderr   io.Writer
+	tty      bool // stderr is a terminal: draw the status line
+	interval time.Duration
+	state    *stateDir
+	sleep    func(ctx context.Context, d time.Duration) error
+	shown    bool // a status line is on the screen
+}
+
+// followed is what is known of a job while it is followed.
+type followed struct {
+	id      string
+	job     openai.Job
+	last    string // the last event printed (or given by --after / the state)
+	resumed bool   // events before last were printed by an earlier run
+	points  []point
+	step    int64
+	total   int64
+	loss    float64
+}
+
+// follow prints the job's events after f.last as they come and returns
+// when the job reaches a final status, with f.job the final object.
+func (w *waiter) follow(ctx context.Context, f *followed) error {
+	seen := map[string]bool{}
+	for {
+		job, err := w.client.GetJob(ctx, f.id)
+		if err != nil {
+			return err
+		}
+		f.job = job
+		// Events after the job object: when the job is final, every event
+		// it will ever have is listed.
+		events, err := w.client.EventsSince(ctx, f.id, f.last, eventPage)
+		if err != nil {
+			return err
+		}
+		for _, e := range events {
+			if seen[e.ID] {
+				continue
+			}
+			seen[e.ID] = true
+			w.clearStatus()
+			w.out.Encode(e)
+			f.note(e)
+		}
+		if err := w.out.Flush(); err != nil {
+			return err
+		}
+		if len(events) > 0 {
+			f.last = events[len(events)-1].ID
+			w.state.save(f.id, f.last)
+		}
+		w.showStatus(f)
+		if openai.Terminal(job.Status) {
+			w.clearStatus()
+			return nil
+		}
+		if err := w.sleep(ctx, w.interval); err != nil {
+			return err
+		}
+	}
+}
+
+var stepRE = regexp.MustCompile(`\bStep (\d+)/(\d+)`)
+
+// note records a metrics event's step and loss for the status line and
+// the chart.
+func (f *followed) note(e openai.Event) {
+	m, ok := e.Metrics()
+	if !ok {
+		return
+	}
+	f.step, f.total = m.Step, m.TotalSteps
+	if s := stepRE.FindStringSubmatch(e.Message); s != nil && f.total == 0 {
+		f.total, _ = strconv.ParseInt(s[2], 10, 64)
+	}
+	if m.TrainLoss != nil {
+		f.loss = *m.TrainLoss
+		f.points = append(f.points, point{Step: int(m.Step), Loss: *m.TrainLoss})
+	}
+}
+
+func (w *waiter) showStatus(f *followed) {
+	if !w.tty {
+		return
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s %s", name, f.id, f.job.Status)
+	if f.step > 0 {
+		fmt.Fprintf(&b, " · step %d", f.step)
+		if f.total > 0 {
+			fmt.Fprintf(&b, "/%d", f.total)
+		}
+		fmt.Fprintf(&b, " · loss %.4f", f.loss)
+	}
+	if f.job.CreatedAt > 0 {
+		fmt.Fprintf(&b, " · %s", time.Since(time.Unix(f.job.CreatedAt, 0)).Round(time.Second))
+	}
+	fmt.Fprintf(w.stderr, "\r\x1b[K%s", b.String())
+	w.shown = true
+}
+
+func (w *waiter) clearStatus() {
+	if w.shown {
+		fmt.Fprint(w.stderr, "\r\x1b[K")
+		w.shown = false
+	}
+}
+
+// summarize prints how the job ended: its error when it failed, the trained
+// tokens beside ft-train's estimate, and the loss curve.
+func (w *waiter) summarize(ctx context.Context, f *followed) {
+	j := f.job
+	switch j.Status {
+	case openai.StatusSucceeded:
+		cli.Warnf(w.stderr, name, "%s succeeded: %s", j.ID, j.FineTunedModel)
+	default:
+		why := "no reason given"
+		if j.Error != nil {
+			why = j.Error.Error()
+		}
+		cli.Warnf(w.stderr, name, "%s %s: %s", j.ID, j.Status, why)
+	}
+	if j.TrainedTokens > 0 {
+		cli.Warnf(w.stderr, name, "%s trained tokens%s", group(j.TrainedTokens), estimateNote(j))
+	}
+	pts := f.points
+	if f.resumed {
+		// The curve's start was printed by an earlier run: read it again.
+		if all, err := w.client.EventsSince(ctx, f.id, "", eventPage); err == nil {
+			var g followed
+			for _, e := range all {
+				g.note(e)
+			}
+			pts = g.points
+		}
+	}
+	writeChart(w.stderr, fmt.Sprintf("%s: training loss of %s", name, j.ID), pts)
+}
+
+// estimateNote compares the trained tokens with ft-train's estimate: the
+// training file's tokens (the ft_tokens metadata) times the epochs.
+func estimateNote(j openai.Job) string {
+	tokens, err := strconv.ParseInt(j.Metadata["ft_tokens"], 10, 64)
+	if err != nil || tokens <= 0 {
+		return " (no estimate: the job was not started by ft-train from ft-upload's output)"
+	}
+	h := j.EffectiveHyperparameters()
+	if h == nil || h.NEpochs == nil || h.NEpochs.Auto || h.NEpochs.N <= 0 {
+		return fmt.Sprintf(" (%s tokens per epoch in the training file)", group(tokens))
+	}
+	epochs := int64(h.NEpochs.N)
+	est := tokens * epochs
+	return fmt.Sprintf(" (estimated %s: %s tokens × %d epochs; %+.1f%%)", group(est), group(tokens), epochs,
+		100*(float64(j.TrainedTokens)-float64(est))/float64(est))
+}
+
+// stateDir keeps, for each job, the ID of the last event printed, so that
+// a restarted ft-wait goes on where the last one stopped. A nil *stateDir
+// keeps nothing.
+type stateDir struct {
+	dir    string
+	stderr io.Writer
+	failed bool
+}
+
+var unsafeID = regexp.MustCompile(`[^A-Za-z0-9_.-]`)
+
+func (s *stateDir) path(id string) string {
+	return filepath.Join(s.dir, unsafeID.ReplaceAllString(id, "_")+".last-event")
+}
+
+func (s *stateDir) load(id string) string {
+	if s == nil {
+		return ""
+	}
+	b, err := os.ReadFile(s.path(id))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+}
+
+func (s *stateDir) save(id, last string) {
+	if s == nil || s.failed {
+		return
+	}
+	err := os.MkdirAll(s.dir, 0o755)
+	var af *cli.AtomicFile
+	if err == nil {
+		af, err = cli.CreateAtomic(s.path(id))
+	}
+	if err == nil {
+		defer af.Abort()
+		if _, err = af.WriteString(last + "\n"); err == nil {
+			err = af.Commit()
+		}
+	}
+	if err != nil {
+		s.failed = true
+		cli.Warnf(s.stderr, name, "cannot keep the last event seen (%v); a restart will need --after %s", err, last)
+	}
+}
+
+// exitFor maps a final status to the exit status.
+func exitFor(status string) int {
+	if status == openai.StatusSucceeded {
+		return cli.ExitOK
+	}
+	return cli.ExitDataError
+}
+
+// sleepCtx waits for d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// group writes n with thousands separators.
+func group(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 && s[i-1] != '-' {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+

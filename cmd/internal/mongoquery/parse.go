@@ -1,0 +1,896 @@
+package mongoquery
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// ParseError is an answer that is not a query, with the position of the
+// problem in the answer.
+type ParseError struct {
+	Offset int // byte offset in the answer
+	Line   int // 1-based
+	Column int // 1-based, in characters
+	Msg    string
+	// NotQuery is set when the answer is valid JavaScript or JSON but no
+	// MongoDB query (a number, a string, code without any db call).
+	NotQuery bool
+}
+
+func (e *ParseError) Error() string {
+	return fmt.Sprintf("line %d, column %d: %s", e.Line, e.Column, e.Msg)
+}
+
+func newParseError(src string, offset int, format string, args ...any) *ParseError {
+	line, col := position(src, offset)
+	return &ParseError{Offset: offset, Line: line, Column: col, Msg: fmt.Sprintf(format, args...)}
+}
+
+// position converts a byte offset into a 1-based line and column.
+func position(src string, offset int) (line, col int) {
+	if offset > len(src) {
+		offset = len(src)
+	}
+	if offset < 0 {
+		offset = 0
+	}
+	before := src[:offset]
+	line = 1 + strings.Count(before, "\n")
+	if i := strings.LastIndexByte(before, '\n'); i >= 0 {
+		before = before[i+1:]
+	}
+	return line, 1 + utf8.RuneCountInString(before)
+}
+
+type kind uint8
+
+const (
+	kObject kind = iota
+	kArray
+	kString
+	kNumber
+	kBool
+	kNull
+	kUndefined // the identifier undefined, or an array hole
+	kRegex     // str is the pattern, flags the flags
+	kIdent
+	kMember   // left.str
+	kIndex    // left[kids[0]]
+	kCall     // left(kids...)
+	kNew      // new left(kids...)
+	kTemplate // str is the text; opaque when it has substitutions
+	kFunc     // a function or arrow function; body in stmts
+	kOpaque   // any other expression; its operands are in kids
+	kSpread   // ...kids[0]
+)
+
+// node is a JavaScript expression. Values the reader has no use for are kept
+// as kOpaque with their source span, so that they can be printed back.
+type node struct {
+	kind     kind
+	pos, end int
+	str      string
+	flags    string
+	subst    bool
+	props    []prop
+	kids     []*node
+	left     *node
+	stmts    []*stmt
+}
+
+type prop struct {
+	key      string
+	pos      int
+	computed bool // [expr]: key is the source text
+	value    *node
+}
+
+// stmt is a JavaScript statement, kept only as deep as the reader needs:
+// expressions to look into and declarations to resolve names.
+type stmt struct {
+	kind     string // "expr", "var", "if", "block", "func", "shell", "other"
+	pos, end int
+	names    []string // declared names, parallel to exprs for "var"
+	exprs    []*node
+	body     []*stmt
+}
+
+// maxNesting bounds recursion so that hostile input cannot exhaust the stack.
+const maxNesting = 500
+
+type parser struct {
+	src   string
+	toks  []token
+	i     int
+	depth int
+}
+
+// bailout carries a parse error up the recursive descent.
+type bailout struct{ err *ParseError }
+
+func (p *parser) fail(pos int, format string, args ...any) {
+	panic(bailout{newParseError(p.src, pos, format, args...)})
+}
+
+func (p *parser) failTok(t token, what string) {
+	if t.kind == tEOF {
+		p.fail(t.pos, "unexpected end of input, expected %s", what)
+	}
+	p.fail(t.pos, "unexpected %s, expected %s", describe(t), what)
+}
+
+func describe(t token) string {
+	switch t.kind {
+	case tEOF:
+		return "end of input"
+	case tIdent:
+		return fmt.Sprintf("identifier %q", t.text)
+	case tNum:
+		return "number " + t.text
+	case tStr:
+		return "string"
+	case tTemplate:
+		return "template literal"
+	case tRegex:
+		return "regular expression"
+	}
+	return fmt.Sprintf("%q", t.text)
+}
+
+// guard runs f and turns a bailout into an error; any other panic is a bug
+// and is not hidden.
+func guard(f func()) (err *ParseError) {
+	defer func() {
+		if r := recover(); r != nil {
+			b, ok := r.(bailout)
+			if !ok {
+				panic(r)
+			}
+			err = b.err
+		}
+	}()
+	f()
+	return nil
+}
+
+func (p *parser) peek() token { return p.toks[p.i] }
+
+func (p *parser) peekAt(n int) token {
+	if p.i+n < len(p.toks) {
+		return p.toks[p.i+n]
+	}
+	return p.toks[len(p.toks)-1]
+}
+
+func (p *parser) advance() token {
+	t := p.toks[p.i]
+	if t.kind != tEOF {
+		p.i++
+	}
+	return t
+}
+
+func (p *parser) is(text string) bool {
+	t := p.toks[p.i]
+	return (t.kind == tPunct || t.kind == tIdent) && t.text == text
+}
+
+func (p *parser) accept(text string) bool {
+	if p.is(text) {
+		p.i++
+		return true
+	}
+	return false
+}
+
+func (p *parser) expect(text string) token {
+	if !p.is(text) {
+		p.failTok(p.peek(), fmt.Sprintf("%q", text))
+	}
+	return p.advance()
+}
+
+func (p *parser) enter(pos int) {
+	p.depth++
+	if p.depth > maxNesting {
+		p.fail(pos, "nested more than %d levels deep", maxNesting)
+	}
+}
+
+func (p *parser) leave() { p.depth-- }
+
+func (p *parser) prevEnd() int {
+	if p.i == 0 {
+		return 0
+	}
+	return p.toks[p.i-1].end
+}
+
+// expressionProgram parses the whole input as one expression, with an
+// optional trailing semicolon.
+func (p *parser) expressionProgram() *node {
+	n := p.expression()
+	p.accept(";")
+	for p.accept(";") {
+	}
+	if t := p.peek(); t.kind != tEOF {
+		p.failTok(t, "end of input")
+	}
+	return n
+}
+
+// program parses the input as a list of statements.
+func (p *parser) program() []*stmt {
+	var list []*stmt
+	for p.peek().kind != tEOF {
+		if p.accept(";") {
+			continue
+		}
+		list = append(list, p.statement())
+	}
+	return list
+}
+
+func (p *parser) endStatement() {
+	if p.accept(";") {
+		return
+	}
+	t := p.peek()
+	if t.kind == tEOF || t.nl || t.kind == tPunct && t.text == "}" {
+		return
+	}
+	p.failTok(t, "\";\" or a line break")
+}
+
+func (p *parser) statement() *stmt {
+	t := p.peek()
+	p.enter(t.pos)
+	defer p.leave()
+	s := &stmt{pos: t.pos}
+	defer func() { s.end = p.prevEnd() }()
+	if t.kind == tPunct && t.text == "{" {
+		p.advance()
+		s.kind = "block"
+		s.body = p.block()
+		return s
+	}
+	if t.kind != tIdent {
+		s.kind = "expr"
+		s.exprs = []*node{p.expression()}
+		p.endStatement()
+		return s
+	}
+	switch t.text {
+	case "var", "let", "const":
+		p.advance()
+		s.kind = "var"
+		for {
+			target := p.peek()
+			if target.kind == tIdent {
+				p.advance()
+				s.names = append(s.names, target.text)
+			} else {
+				p.primary() // a destructuring pattern
+				s.names = append(s.names, "")
+			}
+			var init *node
+			if p.accept("=") {
+				init = p.assignment()
+			}
+			s.exprs = append(s.exprs, init)
+			if !p.accept(",") {
+				break
+			}
+		}
+		p.endStatement()
+	case "if":
+		p.advance()
+		s.kind = "if"
+		p.expect("(")
+		s.exprs = []*node{p.expression()}
+		p.expect(")")
+		s.body = []*stmt{p.statement()}
+		if p.accept("else") {
+			s.body = append(s.body, p.statement())
+		}
+	case "function", "async":
+		if t.text == "async" && !(p.peekAt(1).kind == tIdent && p.peekAt(1).text == "function") {
+			break
+		}
+		s.kind = "func"
+		s.exprs = []*node{p.functionExpr()}
+	case "for", "while", "with", "switch", "catch":
+		p.advance()
+		s.kind = "other"
+		if t.text == "for" {
+			p.accept("await")
+		}
+		p.balanced("(", ")")
+		if t.text == "switch" {
+			p.expect("{")
+			p.skipTo("}")
+		} else {
+			s.body = []*stmt{p.statement()}
+		}
+	case "do":
+		p.advance()
+		s.kind = "other"
+		s.body = []*stmt{p.statement()}
+		p.expect("while")
+		p.balanced("(", ")")
+		p.accept(";")
+	case "try":
+		p.advance()
+		s.kind = "other"
+		p.expect("{")
+		s.body = p.block()
+		if p.accept("catch") {
+			if p.is("(") {
+				p.balanced("(", ")")
+			}
+			p.expect("{")
+			s.body = append(s.body, p.block()...)
+		}
+		if p.accept("finally") {
+			p.expect("{")
+			s.body = append(s.body, p.block()...)
+		}
+	case "return", "throw":
+		p.advance()
+		s.kind = "other"
+		if n := p.peek(); !(n.nl || n.kind == tEOF || n.kind == tPunct && (n.text == ";" || n.text == "}")) {
+			s.exprs = []*node{p.expression()}
+		}
+		p.endStatement()
+	case "break", "continue":
+		p.advance()
+		s.kind = "other"
+		if n := p.peek(); n.kind == tIdent && !n.nl {
+			p.advance()
+		}
+		p.endStatement()
+	case "class":
+		p.advance()
+		s.kind = "other"
+		p.skipTo("{")
+		p.skipTo("}")
+	case "use", "show", "it":
+		// mongosh shell helpers: "use shop", "show collections".
+		if n := p.peekAt(1); t.text == "it" && (n.nl || n.kind == tEOF || n.kind == tPunct && n.text == ";") ||
+			t.text != "it" && n.kind == tIdent && !n.nl {
+			p.advance()
+			s.kind = "shell"
+			for n := p.peek(); n.kind != tEOF && !n.nl && !(n.kind == tPunct && n.text == ";"); n = p.peek() {
+				p.advance()
+			}
+			p.accept(";")
+			return s
+		}
+	}
+	if s.kind == "" {
+		s.kind = "expr"
+		s.exprs = []*node{p.expression()}
+		p.endStatement()
+	}
+	return s
+}
+
+// block parses statements up to and including a closing brace.
+func (p *parser) block() []*stmt {
+	var list []*stmt
+	for !p.accept("}") {
+		if p.peek().kind == tEOF {
+			p.failTok(p.peek(), `"}"`)
+		}
+		if p.accept(";") {
+			continue
+		}
+		list = append(list, p.statement())
+	}
+	return list
+}
+
+// balanced skips open … close, nested, starting at open.
+func (p *parser) balanced(open, close string) {
+	p.expect(open)
+	p.skipTo(close)
+}
+
+// skipTo skips tokens up to and including the close that ends the current
+// bracket level.
+func (p *parser) skipTo(close string) {
+	var stack []string
+	for {
+		t := p.advance()
+		switch {
+		case t.kind == tEOF:
+			p.failTok(t, fmt.Sprintf("%q", close))
+		case t.kind != tPunct:
+		case t.text == "(":
+			stack = append(stack, ")")
+		case t.text == "[":
+			stack = append(stack, "]")
+		case t.text == "{":
+			stack = append(stack, "}")
+		case t.text == ")" || t.text == "]" || t.text == "}":
+			if len(stack) == 0 {
+				if t.text != close {
+					p.failTok(t, fmt.Sprintf("%q", close))
+				}
+				return
+			}
+			if stack[len(stack)-1] != t.text {
+				p.failTok(t, fmt.Sprintf("%q", stack[len(stack)-1]))
+			}
+			stack = stack[:len(stack)-1]
+		}
+		if len(stack) > maxNesting {
+			p.fail(t.pos, "nested more than %d levels deep", maxNesting)
+		}
+	}
+}
+
+func (p *parser) opaque(pos int, kids ...*node) *node {
+	return &node{kind: kOpaque, pos: pos, end: p.prevEnd(), kids: kids}
+}
+
+func (p *parser) expression() *node {
+	start := p.peek().pos
+	n := p.assignment()
+	if p.is(",") {
+		kids := []*node{n}
+		for p.accept(",") {
+			kids = append(kids, p.assignment())
+		}
+		return p.opaque(start, kids...)
+	}
+	return n
+}
+
+var assignOps = map[string]bool{
+	"=": true, "+=": true, "-=": true, "*=": true, "/=": true, "%=": true, "**=": true,
+	"<<=": true, ">>=": true, ">>>=": true, "&=": true, "|=": true, "^=": true,
+	"&&=": true, "||=": true, "??=": true,
+}
+
+func (p *parser) assignment() *node {
+	t := p.peek()
+	p.enter(t.pos)
+	defer p.leave()
+	if p.arrowAhead() {
+		return p.arrow()
+	}
+	n := p.conditional()
+	if op := p.peek(); op.kind == tPunct && assignOps[op.text] {
+		p.advance()
+		v := p.assignment()
+		return p.opaque(t.pos, n, v)
+	}
+	return n
+}
+
+// arrowAhead reports whether an arrow function starts here: "x =>",
+// "async x =>", "(…) =>" or "async (…) =>".
+func (p *parser) arrowAhead() bool {
+	j := p.i
+	if t := p.toks[j]; t.kind == tIdent && t.text == "async" && !p.toks[j+1].nl &&
+		(p.toks[j+1].kind == tIdent || p.toks[j+1].kind == tPunct && p.toks[j+1].text == "(") {
+		j++
+	}
+	t := p.toks[j]
+	if t.kind == tIdent {
+		n := p.toks[min(j+1, len(p.toks)-1)]
+		return n.kind == tPunct && n.text == "=>"
+	}
+	if t.kind != tPunct || t.text != "(" {
+		return false
+	}
+	depth := 0
+	for ; j < len(p.toks); j++ {
+		t := p.toks[j]
+		if t.kind == tEOF {
+			return false
+		}
+		if t.kind != tPunct {
+			continue
+		}
+		switch t.text {
+		case "(", "[", "{":
+			depth++
+		case ")", "]", "}":
+			depth--
+			if depth == 0 {
+				n := p.toks[min(j+1, len(p.toks)-1)]
+				return n.kind == tPunct && n.text == "=>"
+			}
+		}
+	}
+	return false
+}
+
+func (p *parser) arrow() *node {
+	start := p.peek().pos
+	if p.is("async") && !p.peekAt(1).nl && !(p.peekAt(1).kind == tPunct && p.peekAt(1).text == "=>") {
+		p.advance()
+	}
+	if p.is("(") {
+		p.balanced("(", ")")
+	} else {
+		p.advance()
+	}
+	p.expect("=>")
+	n := &node{kind: kFunc, pos: start}
+	if p.accept("{") {
+		n.stmts = p.block()
+	} else {
+		n.kids = []*node{p.assignment()}
+	}
+	n.end = p.prevEnd()
+	return n
+}
+
+func (p *parser) functionExpr() *node {
+	start := p.peek().pos
+	p.accept("async")
+	p.expect("function")
+	p.accept("*")
+	if p.peek().kind == tIdent {
+		p.advance()
+	}
+	p.balanced("(", ")")
+	p.expect("{")
+	n := &node{kind: kFunc, pos: start, stmts: p.block()}
+	n.end = p.prevEnd()
+	return n
+}
+
+func (p *parser) conditional() *node {
+	start := p.peek().pos
+	n := p.binary(0)
+	if p.accept("?") {
+		a := p.assignment()
+		p.expect(":")
+		b := p.assignment()
+		return p.opaque(start, n, a, b)
+	}
+	return n
+}
+
+var binaryPrec = map[string]int{
+	"??": 1, "||": 2, "&&": 3, "|": 4, "^": 5, "&": 6,
+	"==": 7, "!=": 7, "===": 7, "!==": 7,
+	"<": 8, ">": 8, "<=": 8, ">=": 8, "instanceof": 8, "in": 8,
+	"<<": 9, ">>": 9, ">>>": 9,
+	"+": 10, "-": 10, "*": 11, "/": 11, "%": 11, "**": 12,
+}
+
+func (p *parser) binary(minPrec int) *node {
+	start := p.peek().pos
+	n := p.unary()
+	for {
+		t := p.peek()
+		prec, ok := binaryPrec[t.text]
+		if !ok || t.kind == tIdent && t.text != "instanceof" && t.text != "in" || prec <= minPrec {
+			return n
+		}
+		if t.kind != tPunct && t.kind != tIdent {
+			return n
+		}
+		p.advance()
+		next := prec
+		if t.text == "**" {
+			next = prec - 1 // right-associative
+		}
+		r := p.binary(next)
+		n = p.opaque(start, n, r)
+	}
+}
+
+func (p *parser) unary() *node {
+	t := p.peek()
+	p.enter(t.pos)
+	defer p.leave()
+	switch {
+	case t.kind == tPunct && (t.text == "-" || t.text == "+"):
+		p.advance()
+		operand := p.unary()
+		if operand.kind == kNumber && !strings.HasPrefix(operand.str, "-") && !strings.HasPrefix(operand.str, "+") {
+			// Keep signed literals as numbers so that they stay JSON values.
+			sign := t.text
+			if sign == "+" {
+				sign = ""
+			}
+			return &node{kind: kNumber, pos: t.pos, end: operand.end, str: sign + operand.str}
+		}
+		return p.opaque(t.pos, operand)
+	case t.kind == tPunct && (t.text == "!" || t.text == "~" || t.text == "++" || t.text == "--"),
+		t.kind == tIdent && (t.text == "typeof" || t.text == "void" || t.text == "delete" || t.text == "await"):
+		p.advance()
+		return p.opaque(t.pos, p.unary())
+	}
+	n := p.postfix()
+	if n2 := p.peek(); n2.kind == tPunct && (n2.text == "++" || n2.text == "--") && !n2.nl {
+		p.advance()
+		return p.opaque(t.pos, n)
+	}
+	return n
+}
+
+// postfix parses member accesses, calls and new.
+func (p *parser) postfix() *node {
+	start := p.peek().pos
+	var n *node
+	if p.is("new") && !(p.peekAt(1).kind == tPunct && p.peekAt(1).text == ".") {
+		n = p.newExpr()
+	} else {
+		n = p.primary()
+	}
+	return p.chain(n, start, true)
+}
+
+func (p *parser) newExpr() *node {
+	start := p.advance().pos
+	p.enter(start)
+	defer p.leave()
+	var callee *node
+	if p.is("new") {
+		callee = p.newExpr()
+	} else {
+		callee = p.primary()
+	}
+	callee = p.chain(callee, start, false)
+	n := &node{kind: kNew, pos: start, left: callee}
+	if p.is("(") {
+		n.kids = p.arguments()
+	}
+	n.end = p.prevEnd()
+	return n
+}
+
+// chain continues n with .name, [expr], ?. and, when calls is set, (args) and
+// tagged templates.
+func (p *parser) chain(n *node, start int, calls bool) *node {
+	for {
+		t := p.peek()
+		if t.kind == tPunct {
+			switch t.text {
+			case ".", "?.":
+				p.advance()
+				if t.text == "?." && p.is("(") {
+					if !calls {
+						return n
+					}
+					n = &node{kind: kCall, pos: start, left: n, kids: p.arguments(), end: p.prevEnd()}
+					continue
+				}
+				if t.text == "?." && p.accept("[") {
+					idx := p.expression()
+					p.expect("]")
+					n = &node{kind: kIndex, pos: start, left: n, kids: []*node{idx}, end: p.prevEnd()}
+					continue
+				}
+				name := p.advance()
+				if name.kind == tPunct && name.text == "#" {
+					name = p.advance()
+				}
+				if name.kind != tIdent {
+					p.failTok(name, "a property name")
+				}
+				n = &node{kind: kMember, pos: start, left: n, str: name.text, end: name.end}
+				continue
+			case "[":
+				p.advance()
+				idx := p.expression()
+				p.expect("]")
+				n = &node{kind: kIndex, pos: start, left: n, kids: []*node{idx}, end: p.prevEnd()}
+				continue
+			case "(":
+				if !calls {
+					return n
+				}
+				n = &node{kind: kCall, pos: start, left: n, kids: p.arguments(), end: p.prevEnd()}
+				continue
+			}
+		}
+		if t.kind == tTemplate && calls {
+			p.advance()
+			n = p.opaque(start, n)
+			continue
+		}
+		return n
+	}
+}
+
+func (p *parser) arguments() []*node {
+	open := p.expect("(")
+	p.enter(open.pos)
+	defer p.leave()
+	var args []*node
+	for !p.accept(")") {
+		if p.is("...") {
+			s := p.advance()
+			args = append(args, &node{kind: kSpread, pos: s.pos, kids: []*node{p.assignment()}, end: p.prevEnd()})
+		} else {
+			args = append(args, p.assignment())
+		}
+		if !p.accept(",") {
+			if !p.is(")") {
+				p.failTok(p.peek(), `"," or ")"`)
+			}
+		}
+	}
+	return args
+}
+
+func (p *parser) primary() *node {
+	t := p.peek()
+	p.enter(t.pos)
+	defer p.leave()
+	switch t.kind {
+	case tNum:
+		p.advance()
+		return &node{kind: kNumber, pos: t.pos, end: t.end, str: t.text}
+	case tStr:
+		p.advance()
+		return &node{kind: kString, pos: t.pos, end: t.end, str: t.text}
+	case tTemplate:
+		p.advance()
+		return &node{kind: kTemplate, pos: t.pos, end: t.end, str: t.text, subst: t.subst}
+	case tRegex:
+		p.advance()
+		return &node{kind: kRegex, pos: t.pos, end: t.end, str: t.text, flags: t.flags}
+	case tIdent:
+		switch t.text {
+		case "true", "false":
+			p.advance()
+			return &node{kind: kBool, pos: t.pos, end: t.end, str: t.text}
+		case "null":
+			p.advance()
+			return &node{kind: kNull, pos: t.pos, end: t.end}
+		case "undefined":
+			p.advance()
+			return &node{kind: kUndefined, pos: t.pos, end: t.end}
+		case "function":
+			return p.functionExpr()
+		case "async":
+			if n := p.peekAt(1); n.kind == tIdent && n.text == "function" && !n.nl {
+				return p.functionExpr()
+			}
+		case "class":
+			p.advance()
+			p.skipTo("{")
+			p.skipTo("}")
+			return p.opaque(t.pos)
+		case "new":
+			return p.newExpr()
+		}
+		if reserved[t.text] {
+			p.failTok(t, "an expression")
+		}
+		p.advance()
+		return &node{kind: kIdent, pos: t.pos, end: t.end, str: t.text}
+	case tPunct:
+		switch t.text {
+		case "{":
+			return p.object()
+		case "[":
+			return p.array()
+		case "(":
+			p.advance()
+			n := p.expression()
+			p.expect(")")
+			if n.kind == kOpaque || n.kind == kFunc {
+				return n
+			}
+			// Parentheses around a literal change nothing.
+			return n
+		}
+	}
+	p.failTok(t, "an expression")
+	return nil
+}
+
+// reserved words that cannot start an expression.
+var reserved = map[string]bool{
+	"break": true, "case": true, "catch": true, "continue": true, "default": true,
+	"do": true, "else": true, "finally": true, "for": true, "if": true, "return": true,
+	"switch": true, "throw": true, "try": true, "var": true, "let": false, "const": true,
+	"while": true, "with": true, "export": true, "import": true, "extends": true,
+}
+
+func (p *parser) array() *node {
+	open := p.expect("[")
+	n := &node{kind: kArray, pos: open.pos}
+	for !p.accept("]") {
+		switch {
+		case p.is(","):
+			t := p.advance()
+			n.kids = append(n.kids, &node{kind: kUndefined, pos: t.pos, end: t.pos})
+			continue
+		case p.is("..."):
+			s := p.advance()
+			n.kids = append(n.kids, &node{kind: kSpread, pos: s.pos, kids: []*node{p.assignment()}, end: p.prevEnd()})
+		default:
+			n.kids = append(n.kids, p.assignment())
+		}
+		if !p.accept(",") && !p.is("]") {
+			p.failTok(p.peek(), `"," or "]"`)
+		}
+	}
+	n.end = p.prevEnd()
+	return n
+}
+
+func (p *parser) object() *node {
+	open := p.expect("{")
+	n := &node{kind: kObject, pos: open.pos}
+	for !p.accept("}") {
+		n.props = append(n.props, p.property())
+		if !p.accept(",") && !p.is("}") {
+			p.failTok(p.peek(), `"," or "}"`)
+		}
+	}
+	n.end = p.prevEnd()
+	return n
+}
+
+func (p *parser) property() prop {
+	t := p.peek()
+	if t.kind == tPunct && t.text == "..." {
+		p.advance()
+		v := p.assignment()
+		return prop{key: "...", pos: t.pos, computed: true, value: &node{kind: kSpread, pos: t.pos, end: v.end, kids: []*node{v}}}
+	}
+	// get/set/async/* methods.
+	if t.kind == tIdent && (t.text == "get" || t.text == "set" || t.text == "async") {
+		if n := p.peekAt(1); n.kind == tIdent || n.kind == tStr || n.kind == tPunct && (n.text == "[" || n.text == "*") {
+			p.advance()
+		}
+	}
+	p.accept("*")
+	k := p.advance()
+	pr := prop{pos: k.pos}
+	switch k.kind {
+	case tIdent, tStr:
+		pr.key = k.text
+	case tNum:
+		pr.key = numberKey(k.text)
+	case tPunct:
+		if k.text != "[" {
+			p.failTok(k, "a property name")
+		}
+		p.expression()
+		p.expect("]")
+		pr.key, pr.computed = p.src[k.pos:p.prevEnd()], true
+	default:
+		p.failTok(k, "a property name")
+	}
+	switch {
+	case p.accept(":"):
+		pr.value = p.assignment()
+	case p.is("("):
+		// A method: name(args) { body }.
+		p.balanced("(", ")")
+		p.expect("{")
+		pr.value = &node{kind: kFunc, pos: k.pos, stmts: p.block()}
+		pr.value.end = p.prevEnd()
+	case k.kind == tIdent && (p.is(",") || p.is("}") || p.is("=")):
+		// Shorthand {a} refers to a variable a.
+		pr.value = &node{kind: kIdent, pos: k.pos, end: k.end, str: k.text}
+		if p.accept("=") {
+			p.assignment()
+		}
+	default:
+		p.failTok(p.peek(), `":"`)
+	}
+	return pr
+}
+
+// numberKey is the property name a numeric key stands for.
+func numberKey(text string) string {
+	if v, ok := jsonNumber(text); ok {
+		return v
+	}
+	return text
+}

@@ -1,0 +1,139 @@
+// Package mongoquery reads MongoDB queries the way mongosh would, from the
+// three writings found in text-to-MongoDB datasets: JSON or Extended JSON
+// (a filter, a pipeline, a {"type": …} wrapper or a database command),
+// mongosh code (db.orders.find({…}).sort({…}) with JavaScript object
+// literals), and scripts of several statements, which are recognised but not
+// taken apart.
+//
+// JavaScript values the reader has no use for (new Date(…) arithmetic, method
+// calls, functions) are kept as opaque values rather than refused.
+package mongoquery
+
+import (
+	"strings"
+
+	json "github.com/goccy/go-json"
+)
+
+// Form is how an answer is written.
+type Form string
+
+const (
+	FormJSON    Form = "json"    // strict JSON, possibly Extended JSON
+	FormMongosh Form = "mongosh" // one JavaScript expression: a db call, or a relaxed object or array literal
+	FormScript  Form = "script"  // several statements, variables, control flow
+)
+
+// Query describes one answer.
+type Query struct {
+	Form       Form
+	Collection string // "" when unknown (a bare filter or pipeline)
+	// Operation is the method called: find, findOne, aggregate,
+	// countDocuments, distinct, … A bare JSON object is "find" (a filter), a
+	// bare array "aggregate" (a pipeline), an {"error": …} object "error".
+	Operation string
+	Stages    []string // top-level pipeline stages in order
+	AllStages []string // every stage, also inside $lookup, $facet, $unionWith pipelines
+	Operators []string // every $-operator used, with repetition, in order
+	Depth     int      // deepest nesting of objects and arrays in one query document (a filter, a stage)
+	Modifiers []string // cursor methods chained after the operation: sort, limit, …
+	// Statements is the number of top-level statements of a script; 1 for a
+	// single query.
+	Statements int
+	Fenced     bool // the answer was wrapped in a Markdown code fence
+
+	src     string
+	root    *node   // the query expression; nil for scripts
+	args    []*node // arguments of the operation
+	mods    []call  // the chained cursor methods
+	notes   []note
+	base    int  // offset of the code inside a fenced answer
+	dbLevel bool // a method of db itself, such as db.aggregate([…])
+}
+
+type call struct {
+	name   string
+	pos    int
+	args   []*node
+	member bool // .length rather than .name(…)
+}
+
+// note is something Check may report, found while reading.
+type note struct {
+	code string // a Problem code
+	name string
+	pos  int
+}
+
+// Parse reads one answer. A script returns a Query of Form "script" and no
+// error; an answer that is not a query returns a *ParseError. Parse never
+// panics.
+func Parse(answer string) (*Query, error) {
+	src, base, fenced := stripFence(answer)
+	q := &Query{src: answer, Fenced: fenced, Statements: 1}
+	toks, err := lex(src)
+	if err != nil {
+		return nil, shift(err.(*ParseError), answer, base)
+	}
+	p := &parser{src: src, toks: toks}
+	var expr *node
+	exprErr := guard(func() { expr = p.expressionProgram() })
+	if exprErr == nil {
+		q.Form = FormMongosh
+		if json.Valid([]byte(src)) {
+			q.Form = FormJSON
+		}
+		q.root = expr
+		q.base = base
+		a := &analyzer{q: q, base: base}
+		if err := a.single(expr); err != nil {
+			return nil, shift(err, answer, base)
+		}
+		return q, nil
+	}
+	p = &parser{src: src, toks: toks}
+	var list []*stmt
+	if stmtErr := guard(func() { list = p.program() }); stmtErr != nil {
+		if stmtErr.Offset > exprErr.Offset {
+			exprErr = stmtErr
+		}
+		return nil, shift(exprErr, answer, base)
+	}
+	q.Form = FormScript
+	q.Statements = len(list)
+	q.base = base
+	a := &analyzer{q: q, base: base}
+	if err := a.script(list); err != nil {
+		return nil, shift(err, answer, base)
+	}
+	return q, nil
+}
+
+// shift moves an error found in the unfenced text to its place in the answer.
+func shift(err *ParseError, answer string, base int) *ParseError {
+	e := newParseError(answer, err.Offset+base, "%s", err.Msg)
+	e.NotQuery = err.NotQuery
+	return e
+}
+
+// stripFence removes a Markdown code fence around the whole answer and
+// returns what is inside with its offset in s.
+func stripFence(s string) (body string, offset int, fenced bool) {
+	lead := len(s) - len(strings.TrimLeft(s, " \t\r\n"))
+	t := strings.TrimSpace(s)
+	if !strings.HasPrefix(t, "```") || !strings.HasSuffix(t, "```") || len(t) < 6 {
+		return s, 0, false
+	}
+	nl := strings.IndexByte(t, '\n')
+	if nl < 0 {
+		return s, 0, false
+	}
+	if info := strings.TrimSpace(t[3:nl]); strings.ContainsAny(info, "`{}()[]") {
+		return s, 0, false
+	}
+	body = t[nl+1 : len(t)-3]
+	if strings.Contains(body, "```") {
+		return s, 0, false
+	}
+	return body, lead + nl + 1, true
+}

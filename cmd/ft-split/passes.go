@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -13,7 +14,7 @@ import (
 	"github.com/ft-tools/ft/jsonl"
 )
 
-var memoryNote = fmt.Sprintf("%d bytes per example in memory (a 1 GB file of 1.5 million examples needs about %d MB)",
+var memoryNote = fmt.Sprintf("%d bytes per example in memory, plus the longest line (a 1 GB file of 1.5 million examples needs about %d MB)",
 	split.BytesPerExample, 1_500_000*split.BytesPerExample/1_000_000)
 
 // job is one run of ft-split: pass 1 groups the examples, pass 2 reads the
@@ -54,9 +55,14 @@ func (j *job) run(inputs []string, stdin io.Reader, stdout io.Writer) error {
 			os.Remove(j.spool.Name())
 		}
 	}()
+	lines, err := j.prepare(inputs, stdin)
+	if err != nil {
+		return err
+	}
 	g := split.NewGrouper(j.groupBy, j.noGroup)
+	g.Grow(lines + 1) // +1: a last line without its newline
 	bad := 0
-	err := j.each(inputs, stdin, true, func(r *jsonl.Reader) error {
+	err = j.each(inputs, func(r *jsonl.Reader) error {
 		err := g.Add(r.Bytes())
 		var p *split.Problem
 		if errors.As(err, &p) {
@@ -74,7 +80,7 @@ func (j *job) run(inputs []string, stdin io.Reader, stdout io.Writer) error {
 	}
 	plan := g.Assign(j.ratio, j.seed)
 	j.explain(plan)
-	return j.write(plan, inputs, stdin, stdout)
+	return j.write(plan, inputs, stdout)
 }
 
 // explain prints the achieved split and what kept it from the target.
@@ -98,7 +104,7 @@ func (j *job) explain(p *split.Plan) {
 
 // write is pass 2: each line goes to its side, in input order. When stdout
 // is closed early the validation file is still finished.
-func (j *job) write(p *split.Plan, inputs []string, stdin io.Reader, stdout io.Writer) error {
+func (j *job) write(p *split.Plan, inputs []string, stdout io.Writer) error {
 	val, err := cli.CreateAtomic(j.valPath)
 	if err != nil {
 		return fmt.Errorf("--val: %w", err)
@@ -114,7 +120,7 @@ func (j *job) write(p *split.Plan, inputs []string, stdin io.Reader, stdout io.W
 	}
 	tw, vw := jsonl.NewWriter(stdout), jsonl.NewWriter(val)
 	i := 0
-	err = j.each(inputs, stdin, false, func(r *jsonl.Reader) error {
+	err = j.each(inputs, func(r *jsonl.Reader) error {
 		if i >= p.N {
 			return errors.New("the input changed between the two passes")
 		}
@@ -150,26 +156,59 @@ func (j *job) write(p *split.Plan, inputs []string, stdin io.Reader, stdout io.W
 	return terr
 }
 
-// each calls fn for every non-blank line of the inputs, in order. In the
-// first pass stdin is copied to a temporary file, which the second pass
-// reads instead; stdin named twice is empty the second time, as it is when
-// read.
-func (j *job) each(inputs []string, stdin io.Reader, first bool, fn func(*jsonl.Reader) error) error {
+// prepare copies stdin, if it is among the inputs, to a temporary file so
+// that it can be read twice, and counts the lines of all the inputs, which
+// lets pass 1 allocate its memory once.
+func (j *job) prepare(inputs []string, stdin io.Reader) (lines int, err error) {
+	for _, arg := range inputs {
+		if arg == "-" {
+			if j.spool != nil {
+				continue
+			}
+			if j.spool, err = os.CreateTemp("", "ft-split-stdin-*.jsonl"); err != nil {
+				return 0, fmt.Errorf("copying stdin for the second pass: %w", err)
+			}
+			c := &lineCounter{w: j.spool}
+			if _, err := io.Copy(c, stdin); err != nil {
+				return 0, fmt.Errorf("copying stdin for the second pass: %w", err)
+			}
+			lines += c.lines
+			continue
+		}
+		rc, _, err := cli.Open(arg, nil)
+		if err != nil {
+			return 0, err
+		}
+		c := &lineCounter{w: io.Discard}
+		_, err = io.Copy(c, rc)
+		rc.Close()
+		if err != nil {
+			return 0, cli.WithCode(cli.ExitUnreadable, fmt.Errorf("%s: %w", arg, err))
+		}
+		lines += c.lines
+	}
+	return lines, nil
+}
+
+type lineCounter struct {
+	w     io.Writer
+	lines int
+}
+
+func (c *lineCounter) Write(p []byte) (int, error) {
+	c.lines += bytes.Count(p, []byte{'\n'})
+	return c.w.Write(p)
+}
+
+// each calls fn for every non-blank line of the inputs, in order. Stdin is
+// read from its copy; named twice, it is empty the second time, as it is
+// when read.
+func (j *job) each(inputs []string, fn func(*jsonl.Reader) error) error {
 	stdinSeen := false
 	for _, arg := range inputs {
 		var in io.Reader
-		var name string
-		switch {
-		case arg == "-" && first:
-			if j.spool == nil {
-				f, err := os.CreateTemp("", "ft-split-stdin-*.jsonl")
-				if err != nil {
-					return fmt.Errorf("copying stdin for the second pass: %w", err)
-				}
-				j.spool = f
-			}
-			in, name = io.TeeReader(stdin, j.spool), cli.StdinName
-		case arg == "-":
+		name := arg
+		if arg == "-" {
 			if stdinSeen {
 				continue
 			}
@@ -178,13 +217,13 @@ func (j *job) each(inputs []string, stdin io.Reader, first bool, fn func(*jsonl.
 				return err
 			}
 			in, name = j.spool, cli.StdinName
-		default:
-			rc, n, err := cli.Open(arg, nil)
+		} else {
+			rc, _, err := cli.Open(arg, nil)
 			if err != nil {
 				return err
 			}
 			defer rc.Close()
-			in, name = rc, n
+			in = rc
 		}
 		r := jsonl.NewReader(in, name)
 		for r.Next() {

@@ -672,14 +672,14 @@ func (c *checker) answerJSON(path, s string) {
 
 // typed decodes the line into an Example for the token count and the extra
 // checks; it runs only on lines that passed every structural rule.
-func (c *checker) typed(raw []byte) {
+func (c *checker) typed(raw []byte, count bool) {
 	var ex Example
 	if err := unmarshal(raw, &ex); err != nil {
 		c.add(CodeInvalidType, "", "the example cannot be read: %s", jsonErrorText(err))
 		return
 	}
 	r := c.rules
-	if r.Count != nil && r.Limit > 0 {
+	if count {
 		if n := r.Count(&ex); n > r.Limit {
 			model := ""
 			if r.Model != "" {

@@ -181,10 +181,20 @@ func (v *Validator) check(line int, raw []byte) *checker {
 	c.format = judge
 	c.example(obj)
 
-	if c.errors == 0 && (v.rules.Count != nil && v.rules.Limit > 0 || v.rules.Extra != nil) {
-		c.typed(raw)
+	if c.errors == 0 && (v.mayExceed(raw) || v.rules.Extra != nil) {
+		c.typed(raw, v.mayExceed(raw))
 	}
 	return c
+}
+
+// mayExceed reports whether the line is long enough that its token count
+// could pass the limit. A token stands for at least one byte of text, and
+// the JSON around each message, name and tool definition is longer than
+// the tokens the count adds for them, so an example has fewer tokens than
+// its line has bytes; half the limit leaves a wide margin. Short lines, the
+// vast majority, are then never tokenized.
+func (v *Validator) mayExceed(raw []byte) bool {
+	return v.rules.Count != nil && v.rules.Limit > 0 && 2*len(raw) >= v.rules.Limit
 }
 
 // duplicate records the example's hash and returns the line of its first

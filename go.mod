@@ -13,4 +13,5 @@ require (
 	github.com/sashabaranov/go-openai v1.43.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/term v0.48.0 // indirect
+	golang.org/x/tools v0.26.0 // indirect
 )

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestRecommendedEpochs(t *testing.T) {
+	// The cookbook's rule: 3, raised toward 100 examples seen (at most 25),
+	// lowered toward 25,000 (at least 1).
+	for _, tc := range []struct{ examples, want int }{
+		{1, 25}, {3, 25}, {4, 25}, {5, 20}, {10, 10}, {33, 3}, {34, 3}, {20, 5},
+		{8333, 3}, {8334, 2}, {12500, 2}, {12501, 1}, {100000, 1}, {0, 3},
+	} {
+		if got := recommendedEpochs(tc.examples); got != tc.want {
+			t.Errorf("recommendedEpochs(%d) = %d, want %d", tc.examples, got, tc.want)
+		}
+	}
+}
+
+func TestBuildRequestRanges(t *testing.T) {
+	base := func() flags { return flags{Model: "gpt-4o-mini-2024-07-18", Method: "supervised"} }
+	fs := files{train: uploaded{ID: "file-t", Examples: 10, Tokens: 1000}}
+	for _, tc := range []struct {
+		name string
+		edit func(*flags)
+		bad  string // part of the error; "" for a valid request
+	}{
+		{"defaults", func(*flags) {}, ""},
+		{"epochs 1", func(f *flags) { f.Epochs = "1" }, ""},
+		{"epochs 50", func(f *flags) { f.Epochs = "50" }, ""},
+		{"epochs auto", func(f *flags) { f.Epochs = "auto" }, ""},
+		{"epochs 0", func(f *flags) { f.Epochs = "0" }, "--epochs 0"},
+		{"epochs 51", func(f *flags) { f.Epochs = "51" }, "--epochs 51"},
+		{"epochs 2.5", func(f *flags) { f.Epochs = "2.5" }, "--epochs 2.5"},
+		{"batch 256", func(f *flags) { f.BatchSize = "256" }, ""},
+		{"batch 257", func(f *flags) { f.BatchSize = "257" }, "--batch-size 257"},
+		{"batch 0", func(f *flags) { f.BatchSize = "0" }, "--batch-size 0"},
+		{"lr 0.1", func(f *flags) { f.LearningRateMultiplier = "0.1" }, ""},
+		{"lr 0", func(f *flags) { f.LearningRateMultiplier = "0" }, "--learning-rate-multiplier 0"},
+		{"lr NaN", func(f *flags) { f.LearningRateMultiplier = "NaN" }, "--learning-rate-multiplier NaN"},
+		{"beta without dpo", func(f *flags) { f.Beta = "0.1" }, "--beta is for --method dpo"},
+		{"beta 2", func(f *flags) { f.Method, f.Beta = "dpo", "2" }, ""},
+		{"beta 2.01", func(f *flags) { f.Method, f.Beta = "dpo", "2.01" }, "--beta 2.01"},
+		{"beta 0", func(f *flags) { f.Method, f.Beta = "dpo", "0" }, "--beta 0"},
+		{"method rft", func(f *flags) { f.Method = "reinforcement" }, "--method reinforcement"},
+		{"dpo on 3.5", func(f *flags) { f.Method, f.Model = "dpo", "gpt-3.5-turbo-0125" }, "supervised only"},
+		{"suffix 64", func(f *flags) { f.Suffix = strings.Repeat("a", 64) }, ""},
+		{"suffix 65", func(f *flags) { f.Suffix = strings.Repeat("a", 65) }, "--suffix"},
+		{"seed max", func(f *flags) { s := int64(2147483647); f.Seed = &s }, ""},
+		{"seed over", func(f *flags) { s := int64(2147483648); f.Seed = &s }, "--seed 2147483648"},
+		{"seed negative", func(f *flags) { s := int64(-1); f.Seed = &s }, "--seed -1"},
+		{"metadata ok", func(f *flags) { f.Metadata = []string{"team=search", "run=a=b"} }, ""},
+		{"metadata no value", func(f *flags) { f.Metadata = []string{"team"} }, "want KEY=VALUE"},
+		{"metadata reserved", func(f *flags) { f.Metadata = []string{"ft_request=x"} }, "set by ft-train"},
+		{"metadata long value", func(f *flags) { f.Metadata = []string{"k=" + strings.Repeat("v", 513)} }, "longer than 512"},
+		{"metadata too many", func(f *flags) {
+			for i := range 15 {
+				f.Metadata = append(f.Metadata, string(rune('a'+i))+"=1")
+			}
+		}, "15 pairs"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := base()
+			tc.edit(&f)
+			_, err := buildRequest(&f, fs)
+			switch {
+			case tc.bad == "" && err != nil:
+				t.Fatalf("unexpected error: %v", err)
+			case tc.bad != "" && err == nil:
+				t.Fatalf("no error, want one containing %q", tc.bad)
+			case tc.bad != "" && !strings.Contains(err.Error(), tc.bad):
+				t.Fatalf("error %q does not contain %q", err, tc.bad)
+			}
+		})
+	}
+}
+
+func TestEstimateCost(t *testing.T) {
+	f := flags{Model: "gpt-4o-mini", Method: "supervised"}
+	fs := files{train: uploaded{ID: "file-t", Examples: 20, Tokens: 100000}}
+	req, err := buildRequest(&f, fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := estimateCost(req, fs)
+	// 20 examples → 5 epochs; 100,000 × 5 = 500,000 tokens at $3.00/1M.
+	if !e.Known || e.Epochs != 5 || e.Trained != 500000 || e.USD != 1.5 {
+		t.Fatalf("estimate = %+v, want 5 epochs, 500000 tokens, $1.50", e)
+	}
+	if got := req.Metadata[metaTokens]; got != "100000" {
+		t.Errorf("metadata %s = %q, want 100000", metaTokens, got)
+	}
+	fs.train.Tokens = 0
+	if e := estimateCost(req, fs); e.Known {
+		t.Errorf("estimate without tokens is known: %+v", e)
+	}
+}

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/ft-tools/ft/cmd/internal/cli"
+	"github.com/ft-tools/ft/cmd/internal/fakeopenai"
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){name: func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }})
+}
+
+func TestScript(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"fakeopenai": fakeopenai.Cmd},
+	})
+}
+
+// TestExitCodes pins the exit status of each outcome, which testscript
+// only sees as zero or not.
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) string {
+		p := dir + "/" + name
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	good := write("train.jsonl", strings.Repeat(example+"\n", 12))
+	bad := write("bad.jsonl", strings.Repeat(example+"\n", 12)+"{\"messages\": []}\n")
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		faults []string
+		noKey  bool
+		want   int
+	}{
+		{"sent", []string{good}, nil, false, cli.ExitOK},
+		{"dry run without a key", []string{"--dry-run", good}, nil, true, cli.ExitOK},
+		{"no key", []string{good}, nil, true, cli.ExitUsage},
+		{"invalid file", []string{bad}, nil, false, cli.ExitDataError},
+		{"invalid file sent anyway", []string{"--no-check", bad}, nil, false, cli.ExitOK},
+		{"missing file", []string{dir + "/none.jsonl"}, nil, false, cli.ExitUnreadable},
+		{"bad part size", []string{"--part-size", "65MiB", good}, nil, false, cli.ExitUsage},
+		{"unknown flag", []string{"--frobnicate", good}, nil, false, cli.ExitUsage},
+		{"unknown model", []string{"--model", "gpt-9", good}, nil, false, cli.ExitUsage},
+		{"refused", []string{good}, []string{"400 POST /v1/files message=bad_{key} param=file"}, false, cli.ExitAPIRefused},
+		{"unavailable", []string{"--max-retries", "1", good}, []string{"503 * /v1/files times=-1 retry_after_ms=1"}, false, cli.ExitUnavailable},
+		{"part refused", []string{"--part-size", "1000", good}, []string{"400 POST /v1/uploads/*/parts nth=2"}, false, cli.ExitAPIRefused},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := fakeopenai.New(fakeopenai.Options{})
+			defer s.Close()
+			for _, spec := range tc.faults {
+				f, err := fakeopenai.ParseFault(spec)
+				if err != nil {
+					t.Fatal(err)
+				}
+				s.AddFault(f)
+			}
+			env := map[string]string{"OPENAI_BASE_URL": s.URL(), "OPENAI_API_KEY": s.Key()}
+			if tc.noKey {
+				delete(env, "OPENAI_API_KEY")
+			}
+			var stdout, stderr bytes.Buffer
+			got := runContext(context.Background(), tc.args, func(k string) string { return env[k] }, strings.NewReader(""), &stdout, &stderr)
+			if got != tc.want {
+				t.Errorf("exit %d, want %d; stderr:\n%s", got, tc.want, stderr.String())
+			}
+			if strings.Contains(stdout.String()+stderr.String(), s.Key()) {
+				t.Errorf("the key appears in the output:\n%s%s", stdout.String(), stderr.String())
+			}
+			if tc.name == "part refused" && s.Count("POST", "/v1/uploads/*/cancel") != 1 {
+				t.Errorf("the failed upload was not cancelled: %v", s.Requests())
+			}
+		})
+	}
+}

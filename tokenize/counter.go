@@ -47,6 +47,7 @@ const (
 type Counter struct {
 	model Model
 	enc   *Encoding
+	st    *state
 	memo  map[string]int
 	tools map[string]int
 }
@@ -70,7 +71,7 @@ func New(model string) (*Counter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Counter{model: m, enc: enc}, nil
+	return &Counter{model: m, enc: enc, st: newState()}, nil
 }
 
 // Model returns the model the counter counts for.
@@ -82,19 +83,19 @@ func (c *Counter) Encoding() *Encoding { return c.enc }
 // Clone returns a Counter for the same model with its own memory, for use
 // in another goroutine. The encoding's tables are shared, not copied.
 func (c *Counter) Clone() *Counter {
-	return &Counter{model: c.model, enc: c.enc}
+	return &Counter{model: c.model, enc: c.enc, st: newState()}
 }
 
 // Text returns the number of tokens in s (encode_ordinary: special-token
 // text is counted as plain text).
 func (c *Counter) Text(s string) int {
 	if len(s) > memoMaxLen {
-		return c.enc.Count(s)
+		return c.enc.count(c.st, s)
 	}
 	if n, ok := c.memo[s]; ok {
 		return n
 	}
-	n := c.enc.Count(s)
+	n := c.enc.count(c.st, s)
 	if c.memo == nil || len(c.memo) >= memoMaxEntries {
 		c.memo = make(map[string]int, 256)
 	}

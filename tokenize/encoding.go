@@ -2,43 +2,50 @@ package tokenize
 
 import (
 	"fmt"
+	"strings"
 	"sync"
-
-	tiktoken "github.com/pkoukk/tiktoken-go"
-	tiktoken_loader "github.com/pkoukk/tiktoken-go-loader"
 )
 
-// Encoding is a tiktoken byte-pair encoding. It is safe for concurrent use.
+// Encoding is a tiktoken byte-pair encoding: its split pattern and its
+// merge ranks. It is safe for concurrent use.
 type Encoding struct {
-	name string
-	tk   *tiktoken.Tiktoken
+	name  string
+	ranks map[string]uint32
+	split func(s string, i int) int
+	pool  sync.Pool // of *state, for Count
 }
 
 var (
 	encMu    sync.Mutex
 	encCache = map[string]*Encoding{}
-	loaderMu sync.Once
 )
 
 // GetEncoding returns the encoding with the given name, "o200k_base" or
-// "cl100k_base". The rank tables are embedded in the program: nothing is
-// downloaded. The first call for a name builds the tables; later calls
-// return the same *Encoding.
+// "cl100k_base". The rank tables are embedded in the program (from
+// github.com/pkoukk/tiktoken-go-loader): nothing is downloaded. The first
+// call for a name builds the tables; later calls return the same *Encoding.
 func GetEncoding(name string) (*Encoding, error) {
 	encMu.Lock()
 	defer encMu.Unlock()
 	if e, ok := encCache[name]; ok {
 		return e, nil
 	}
-	if name != o200k && name != cl100k {
+	var split func(string, int) int
+	switch name {
+	case o200k:
+		split = splitO200k
+	case cl100k:
+		split = splitCl100k
+	default:
 		return nil, fmt.Errorf("unknown encoding %q (known: %s, %s)", name, o200k, cl100k)
 	}
-	loaderMu.Do(func() { tiktoken.SetBpeLoader(tiktoken_loader.NewOfflineLoader()) })
-	tk, err := tiktoken.GetEncoding(name)
+	loadClasses()
+	ranks, err := loadRanks(name)
 	if err != nil {
 		return nil, fmt.Errorf("load encoding %s: %w", name, err)
 	}
-	e := &Encoding{name: name, tk: tk}
+	e := &Encoding{name: name, ranks: ranks, split: split}
+	e.pool.New = func() any { return newState() }
 	encCache[name] = e
 	return e, nil
 }
@@ -49,7 +56,57 @@ func (e *Encoding) Name() string { return e.name }
 // Count returns the number of tokens tiktoken's encode_ordinary gives for s.
 // Special-token text such as "<|endoftext|>" is counted as plain text.
 func (e *Encoding) Count(s string) int {
-	return len(e.tk.EncodeOrdinary(s))
+	st := e.pool.Get().(*state)
+	n := e.count(st, s)
+	e.pool.Put(st)
+	return n
+}
+
+// state is what one goroutine needs to count: merge scratch space and a
+// bounded cache of the counts of pieces that are not single tokens.
+type state struct {
+	merge  mergeState
+	pieces map[string]int32
+}
+
+// A piece cache of this many entries holds the words of a large corpus;
+// when it is full it is dropped and refilled, so memory stays bounded.
+const (
+	pieceCacheEntries = 1 << 16
+	pieceCacheMaxLen  = 64
+)
+
+func newState() *state { return &state{pieces: make(map[string]int32, 1024)} }
+
+func (e *Encoding) count(st *state, s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		j := e.split(s, i)
+		n += e.pieceCount(st, s[i:j])
+		i = j
+	}
+	return n
+}
+
+func (e *Encoding) pieceCount(st *state, piece string) int {
+	if len(piece) == 1 {
+		return 1
+	}
+	if _, ok := e.ranks[piece]; ok {
+		return 1
+	}
+	if len(piece) > pieceCacheMaxLen {
+		return st.merge.mergeCount(e.ranks, piece)
+	}
+	if n, ok := st.pieces[piece]; ok {
+		return int(n)
+	}
+	n := st.merge.mergeCount(e.ranks, piece)
+	if len(st.pieces) >= pieceCacheEntries {
+		clear(st.pieces)
+	}
+	st.pieces[strings.Clone(piece)] = int32(n)
+	return n
 }
 
 // SpecialTokens returns the texts of the encoding's special tokens, such as

@@ -26,6 +26,11 @@ func (a *analyzer) note(code, name string, pos int) {
 // single reads an answer made of one expression.
 func (a *analyzer) single(n *node) *ParseError {
 	a.first = true
+	// await db.collection("x").find(…).toArray() is the query it awaits.
+	for n.kind == kOpaque && n.str == "await" && len(n.kids) == 1 {
+		n = n.kids[0]
+		a.q.root = n
+	}
 	switch n.kind {
 	case kObject:
 		a.object(n)
@@ -233,7 +238,7 @@ func (a *analyzer) chain(segs []seg) bool {
 			switch s.name {
 			case "getSiblingDB", "getMongo":
 				continue
-			case "getCollection":
+			case "getCollection", "collection":
 				if len(s.args) > 0 {
 					if v := a.resolve(s.args[0]); v.kind == kString {
 						coll = []string{v.str}
@@ -537,7 +542,13 @@ func (a *analyzer) stage(el *node, top bool) {
 	}
 	if el.kind != kObject || len(el.props) != 1 || el.props[0].computed || !strings.HasPrefix(el.props[0].key, "$") {
 		a.note("mongo_invalid_stage", "", el.pos)
-		a.value(el, 0)
+		if el.kind == kObject {
+			// Keys of a malformed stage are most likely stages: do not
+			// report them as unknown operators.
+			for _, p := range el.props {
+				a.value(p.value, 1)
+			}
+		}
 		return
 	}
 	name, body := el.props[0].key, a.resolve(el.props[0].value)

@@ -607,7 +607,9 @@ func (p *parser) unary() *node {
 	case t.kind == tPunct && (t.text == "!" || t.text == "~" || t.text == "++" || t.text == "--"),
 		t.kind == tIdent && (t.text == "typeof" || t.text == "void" || t.text == "delete" || t.text == "await"):
 		p.advance()
-		return p.opaque(t.pos, p.unary())
+		n := p.opaque(t.pos, p.unary())
+		n.str = t.text
+		return n
 	}
 	n := p.postfix()
 	if n2 := p.peek(); n2.kind == tPunct && (n2.text == "++" || n2.text == "--") && !n2.nl {

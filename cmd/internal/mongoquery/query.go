@@ -11,6 +11,7 @@ package mongoquery
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	json "github.com/goccy/go-json"
 )
@@ -71,9 +72,17 @@ type note struct {
 func Parse(answer string) (*Query, error) {
 	src, base, fenced := stripFence(answer)
 	q := &Query{src: answer, Fenced: fenced, Statements: 1}
+	if i := invalidUTF8(src); i >= 0 {
+		return nil, newParseError(answer, base+i, "invalid UTF-8")
+	}
 	toks, err := lex(src)
 	if err != nil {
 		return nil, shift(err.(*ParseError), answer, base)
+	}
+	if len(toks) == 1 {
+		e := newParseError(answer, base+toks[0].pos, "not a MongoDB query: an empty answer")
+		e.NotQuery = true
+		return nil, e
 	}
 	p := &parser{src: src, toks: toks}
 	var expr *node
@@ -136,4 +145,15 @@ func stripFence(s string) (body string, offset int, fenced bool) {
 		return s, 0, false
 	}
 	return body, lead + nl + 1, true
+}
+
+func invalidUTF8(s string) int {
+	for i, r := range s {
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
+				return i
+			}
+		}
+	}
+	return -1
 }

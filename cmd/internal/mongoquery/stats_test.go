@@ -1,0 +1,97 @@
+package mongoquery
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	json "github.com/goccy/go-json"
+)
+
+func TestStats(t *testing.T) {
+	var s Stats
+	answers := []string{
+		`db.orders.find({ a: { $gt: 1 } }).sort({ a: 1 })`,
+		`db.orders.aggregate([{ $match: {} }, { $lookup: { from: "x", pipeline: [{ $match: { $expr: { $eq: [1, 1] } } }], as: "y" } }])`,
+		`{"type": "aggregate", "pipeline": [{"$count": "n"}]}`,
+		`var x = 1; db.users.find({ a: x })`,
+		`not a query`,
+		`{"error": "no such field"}`,
+	}
+	for i, a := range answers {
+		s.Add("train.jsonl", i+1, a)
+	}
+	r := s.Report()
+	if r.Answers != 6 || r.Parsed != 4 || r.Scripts != 1 || r.Unreadable != 1 {
+		t.Errorf("counts: %+v", r)
+	}
+	if len(r.UnreadableLines) != 1 || r.UnreadableLines[0].Line != 5 || r.UnreadableLines[0].File != "train.jsonl" {
+		t.Errorf("unreadable lines: %+v", r.UnreadableLines)
+	}
+	if r.Stages["$match"] != 2 || r.Stages["$lookup"] != 1 || r.Stages["$count"] != 1 {
+		t.Errorf("stages: %v", r.Stages)
+	}
+	if r.Operations["find"] != 2 || r.Operations["aggregate"] != 2 || r.Operations["error"] != 1 {
+		t.Errorf("operations: %v", r.Operations)
+	}
+	if r.Forms["mongosh"] != 2 || r.Forms["json"] != 2 || r.Forms["script"] != 1 {
+		t.Errorf("forms: %v", r.Forms)
+	}
+	if r.Collections["orders"] != 2 || r.Collections["users"] != 1 {
+		t.Errorf("collections: %v", r.Collections)
+	}
+	if r.PipelineLength["2"] != 1 || r.PipelineLength["1"] != 1 {
+		t.Errorf("pipeline length: %v", r.PipelineLength)
+	}
+	if r.Operators["$gt"] != 1 || r.Operators["$expr"] != 1 || r.Operators["$eq"] != 1 {
+		t.Errorf("operators: %v", r.Operators)
+	}
+	if !r.Queries() {
+		t.Error("Queries() = false")
+	}
+
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back map[string]any
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"parsed", "scripts", "unreadable", "unreadable_lines", "forms", "operations", "stages", "operators", "collections", "pipeline_length", "depth"} {
+		if _, ok := back[k]; !ok {
+			t.Errorf("JSON has no %q: %s", k, b)
+		}
+	}
+
+	var buf bytes.Buffer
+	if err := r.WriteText(&buf); err != nil {
+		t.Fatal(err)
+	}
+	text := buf.String()
+	for _, want := range []string{"queries\n", "  parsed      4", "    $match", "train.jsonl:5", "pipeline length"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text has no %q:\n%s", want, text)
+		}
+	}
+}
+
+func TestStatsEmpty(t *testing.T) {
+	var s Stats
+	r := s.Report()
+	if r.Queries() {
+		t.Error("an empty report looks like queries")
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"stages":{}`) || !strings.Contains(string(b), `"unreadable_lines":[]`) {
+		t.Errorf("empty report: %s", b)
+	}
+	s.Add("f", 1, "hello there")
+	s.Add("f", 2, "plain prose answer")
+	if s.Report().Queries() {
+		t.Error("prose looks like queries")
+	}
+}

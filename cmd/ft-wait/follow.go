@@ -425,4 +425,3 @@ func group(n int64) string {
 	}
 	return b.String()
 }
-

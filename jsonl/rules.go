@@ -29,6 +29,7 @@ type checker struct {
 	images    int
 
 	hasSystem, hasUser, hasAssistant, trained bool
+	badRole                                   bool // then the role checks of the example say nothing
 	system, systemPath                        string
 }
 
@@ -107,7 +108,8 @@ func (c *checker) messagesExample(obj map[string]any, k msgKind) {
 	if v, ok := obj["tools"]; ok {
 		c.tools = c.toolList("tools", v)
 	}
-	if !c.messages("messages", obj["messages"], k) {
+	if !c.messages("messages", obj["messages"], k) || c.badRole {
+		c.imageCount()
 		return
 	}
 	if k == chatMessage {
@@ -168,11 +170,13 @@ func (c *checker) message(path string, v any, k msgKind) {
 	rv, ok := m["role"]
 	if !ok {
 		c.add(CodeMessageMissingKey, path+".role", "the message has no role")
+		c.badRole = true
 		return
 	}
 	role, _ := rv.(string)
 	if !contains(rolesOf(k), role) {
-		c.badRole(path+".role", rv, k)
+		c.roleError(path+".role", rv, k)
+		c.badRole = true
 		return
 	}
 	allowed := keysOf(k, role)
@@ -233,7 +237,7 @@ func (c *checker) message(path string, v any, k msgKind) {
 	}
 }
 
-func (c *checker) badRole(path string, rv any, k msgKind) {
+func (c *checker) roleError(path string, rv any, k msgKind) {
 	roles := rolesOf(k)
 	if k == preferenceOutput {
 		if s, ok := rv.(string); ok && contains(rolesOf(chatMessage), s) {
@@ -585,7 +589,7 @@ func (c *checker) preference(obj map[string]any) {
 		if v, ok := in["parallel_tool_calls"]; ok {
 			c.boolean("input.parallel_tool_calls", v)
 		}
-		if c.messages("input.messages", in["messages"], preferenceInput) {
+		if c.messages("input.messages", in["messages"], preferenceInput) && !c.badRole {
 			if !c.hasSystem {
 				c.add(CodeMissingSystem, "input.messages", "the example has no system message")
 			}

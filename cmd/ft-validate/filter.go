@@ -122,7 +122,7 @@ func (j *job) file(arg string, stdin io.Reader) error {
 			if notJSON {
 				pending = append(pending, held{append([]byte(nil), r.Bytes()...), fs})
 				if len(pending) == notJSONLines {
-					return notJSONError(fname, pending)
+					return notJSONError(fname, pending, false)
 				}
 				continue
 			}
@@ -144,7 +144,7 @@ func (j *job) file(arg string, stdin io.Reader) error {
 		j.stopped = true
 	}
 	if len(pending) > 0 {
-		return notJSONError(fname, pending)
+		return notJSONError(fname, pending, true)
 	}
 	if !j.stopped {
 		j.emit(nil, v.Finish(), t)
@@ -153,10 +153,14 @@ func (j *job) file(arg string, stdin io.Reader) error {
 	return nil
 }
 
-func notJSONError(fname string, pending []held) error {
+func notJSONError(fname string, pending []held, all bool) error {
 	f := pending[0].findings[0]
-	return cli.Errorf(cli.ExitUnreadable, "%s: not JSON lines: none of the first %d lines is JSON (line %d: %s: %s)",
-		fname, len(pending), f.Line, f.Code, f.Message)
+	which := fmt.Sprintf("the first %d lines", len(pending))
+	if all {
+		which = fmt.Sprintf("its %d lines", len(pending))
+	}
+	return cli.Errorf(cli.ExitUnreadable, "%s: not JSON lines: none of %s is JSON (line %d: %s: %s)",
+		fname, which, f.Line, f.Code, f.Message)
 }
 
 // emit reports a line's findings and routes the line: to stdout when valid,
@@ -204,7 +208,11 @@ func (j *job) summary(fname string, v *jsonl.Validator, r *jsonl.Reader, t tally
 	if format == "" {
 		format = "no examples"
 	}
-	fmt.Fprintf(&b, "%s: %s: %s, %d lines, %d valid", name, fname, format, v.Lines(), v.Valid())
+	lines := "lines"
+	if v.Lines() == 1 {
+		lines = "line"
+	}
+	fmt.Fprintf(&b, "%s: %s: %s, %d %s, %d valid", name, fname, format, v.Lines(), lines, v.Valid())
 	if n := r.Blank(); n > 0 {
 		fmt.Fprintf(&b, ", %d blank skipped", n)
 	}

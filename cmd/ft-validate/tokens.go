@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/ft-tools/ft/jsonl"
 	"github.com/ft-tools/ft/tokenize"
 )
@@ -28,13 +30,26 @@ func rulesFor(f *flags) (jsonl.Rules, error) {
 		SpecialTokens: union(tokenize.SpecialTokens(m.Encoding), jsonl.DefaultSpecialTokens),
 	}
 	if m.ExampleLimit > 0 {
-		counter, err := tokenize.New(m.Name)
-		if err != nil {
-			return jsonl.Rules{}, err
-		}
-		rules.Count = func(ex *jsonl.Example) int { return counter.Example(ex).Total }
+		rules.Count = lazyCounter(m.Name)
 	}
 	return rules, nil
+}
+
+// lazyCounter loads the encoding on the first long example: loading takes
+// seconds, and most files have no example long enough to need a count.
+func lazyCounter(model string) func(*jsonl.Example) int {
+	var counter *tokenize.Counter
+	return func(ex *jsonl.Example) int {
+		if counter == nil {
+			c, err := tokenize.New(model)
+			if err != nil {
+				// The encodings are embedded in the program: this is a bug.
+				panic(fmt.Sprintf("load the %s tokenizer: %v", model, err))
+			}
+			counter = c
+		}
+		return counter.Example(ex).Total
+	}
 }
 
 func union(a, b []string) []string {

@@ -69,9 +69,7 @@ func waitJobs(ctx context.Context, f *flags, getenv func(string) string, stdin i
 		}
 		fl.resumed = fl.last != ""
 		if f.Cancel {
-			if _, err = client.CancelJob(runCtx, id); err == nil {
-				cli.Warnf(stderr, name, "%s: cancel requested", id)
-			}
+			err = cancelJob(runCtx, client, id, stderr)
 		}
 		if err == nil {
 			err = w.follow(runCtx, fl)
@@ -105,6 +103,21 @@ func waitJobs(ctx context.Context, f *flags, getenv func(string) string, stdin i
 		err = nil
 	}
 	return code
+}
+
+// cancelJob asks for the job to be cancelled; a job that has already
+// ended is not an error, it is followed to print its end.
+func cancelJob(ctx context.Context, client *openai.Client, id string, stderr io.Writer) error {
+	_, err := client.CancelJob(ctx, id)
+	if err == nil {
+		cli.Warnf(stderr, name, "%s: cancel requested", id)
+		return nil
+	}
+	if j, gerr := client.GetJob(ctx, id); gerr == nil && openai.Terminal(j.Status) {
+		cli.Warnf(stderr, name, "%s: already %s", id, j.Status)
+		return nil
+	}
+	return err
 }
 
 // interrupted leaves the jobs running (or cancels them) and says how to go on.

@@ -1,0 +1,213 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ft-tools/ft/cmd/internal/cli"
+	"github.com/ft-tools/ft/cmd/internal/fakeopenai"
+	"github.com/ft-tools/ft/cmd/internal/openai"
+	"github.com/goccy/go-json"
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){name: func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }})
+}
+
+func TestScript(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, "cache"))
+			return nil
+		},
+		Cmds: map[string]func(*testscript.TestScript, bool, []string){
+			"fakeopenai":  fakeopenai.Cmd,
+			"mkjob":       mkjobCmd,
+			"checkevents": checkEventsCmd,
+			"lastevent":   lastEventCmd,
+		},
+	})
+}
+
+func scriptClient(ts *testscript.TestScript) *openai.Client {
+	c, err := openai.New(openai.Config{APIKey: ts.Getenv("OPENAI_API_KEY"), BaseURL: ts.Getenv("OPENAI_BASE_URL")})
+	ts.Check(err)
+	return c
+}
+
+// mkjobCmd is `mkjob VAR [FILE]`: it creates a job on the fake server as
+// ft-train would (3 epochs, 100 tokens per epoch), sets VAR to its ID and
+// writes ft-train's line to FILE.
+func mkjobCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: mkjob VAR [FILE]")
+	}
+	job, err := newJob(context.Background(), scriptClient(ts))
+	ts.Check(err)
+	ts.Setenv(args[0], job.ID)
+	if len(args) == 2 {
+		b, err := json.Marshal(job)
+		ts.Check(err)
+		ts.Check(os.WriteFile(ts.MkAbs(args[1]), append(b, '\n'), 0o644))
+	}
+}
+
+func newJob(ctx context.Context, c *openai.Client) (openai.Job, error) {
+	f, err := c.UploadFile(ctx, "train.jsonl", []byte(strings.Repeat(`{"messages":[]}`+"\n", 40)), "fine-tune")
+	if err != nil {
+		return openai.Job{}, err
+	}
+	return c.CreateJob(ctx, openai.JobRequest{Model: "gpt-4o-mini-2024-07-18", TrainingFile: f.ID,
+		Method:   &openai.Method{Type: "supervised", Supervised: &openai.MethodParams{Hyperparameters: &openai.Hyperparameters{NEpochs: openai.Num(3)}}},
+		Metadata: map[string]string{"ft_tokens": "100"}})
+}
+
+// checkEventsCmd is `checkevents JOB FILE...`: the events in the files (the
+// outputs of one or more runs of ft-wait, in order) are every event of the
+// job on the server, oldest first, each once.
+func checkEventsCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: checkevents JOB FILE...")
+	}
+	want, err := scriptClient(ts).EventsSince(context.Background(), args[0], "", 1000)
+	ts.Check(err)
+	var wantIDs, got []string
+	for _, e := range want {
+		wantIDs = append(wantIDs, e.ID)
+	}
+	for _, name := range args[1:] {
+		sc := bufio.NewScanner(strings.NewReader(ts.ReadFile(name)))
+		for sc.Scan() {
+			var o struct{ ID, Object string }
+			ts.Check(json.Unmarshal(sc.Bytes(), &o))
+			if o.Object == "fine_tuning.job.event" {
+				got = append(got, o.ID)
+			}
+		}
+	}
+	if !slices.Equal(got, wantIDs) {
+		ts.Fatalf("events printed:\n%v\nwant (the server's, oldest first):\n%v", got, wantIDs)
+	}
+	ts.Logf("%d events, each once, in order", len(got))
+}
+
+// lastEventCmd is `lastevent FILE VAR`: VAR is set to the ID of the last
+// event in FILE.
+func lastEventCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: lastevent FILE VAR")
+	}
+	last := ""
+	sc := bufio.NewScanner(strings.NewReader(ts.ReadFile(args[0])))
+	for sc.Scan() {
+		var o struct{ ID, Object string }
+		ts.Check(json.Unmarshal(sc.Bytes(), &o))
+		if o.Object == "fine_tuning.job.event" {
+			last = o.ID
+		}
+	}
+	if last == "" {
+		ts.Fatalf("no event in %s", args[0])
+	}
+	ts.Setenv(args[1], last)
+}
+
+// TestExitCodes pins the exit status of each outcome.
+func TestExitCodes(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		args      []string // the job ID is appended unless noJob
+		opts      fakeopenai.Options
+		faults    []string
+		noKey     bool
+		noJob     bool
+		cancelled bool // the context is cancelled before the start
+		want      int
+		status    string // the job's status on the server at the end
+	}{
+		{name: "succeeded", want: cli.ExitOK, status: "succeeded"},
+		{name: "failed", opts: fakeopenai.Options{Life: fakeopenai.Life{Outcome: "failed"}}, want: cli.ExitDataError, status: "failed"},
+		{name: "failed while running", opts: fakeopenai.Options{Life: fakeopenai.Life{Outcome: "failed", FailAtStep: 4}}, want: cli.ExitDataError, status: "failed"},
+		{name: "cancelled", args: []string{"--cancel"}, want: cli.ExitDataError, status: "cancelled"},
+		{name: "transient errors", faults: []string{"500 GET /v1/fine_tuning/jobs/*/events retry_after_ms=1", "429 GET /v1/fine_tuning/jobs/* nth=2 retry_after_ms=1", "drop GET /v1/fine_tuning/jobs/* nth=3"}, want: cli.ExitOK, status: "succeeded"},
+		{name: "unreachable", args: []string{"--max-retries", "1"}, faults: []string{"503 GET /v1/fine_tuning/jobs/* times=-1 retry_after_ms=1"}, want: cli.ExitUnavailable},
+		{name: "no such job", args: []string{"ftjob-nope"}, noJob: true, want: cli.ExitAPIRefused},
+		{name: "no key", noKey: true, want: cli.ExitUsage, status: "validating_files"},
+		{name: "dry run without a key", args: []string{"--dry-run"}, noKey: true, want: cli.ExitOK, status: "validating_files"},
+		{name: "after with two jobs", args: []string{"--after", "ftevent-1", "ftjob-a"}, want: cli.ExitUsage, status: "validating_files"},
+		{name: "bad interval", args: []string{"--interval", "soon"}, want: cli.ExitUsage, status: "validating_files"},
+		{name: "interrupted", cancelled: true, want: cli.ExitInterrupted, status: "validating_files"},
+		{name: "interrupted, cancel", args: []string{"--cancel-on-interrupt"}, cancelled: true, want: cli.ExitInterrupted, status: "cancelled"},
+		{name: "timeout", args: []string{"--timeout", "100ms"}, opts: fakeopenai.Options{Manual: true}, want: cli.ExitUnavailable},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := fakeopenai.New(tc.opts)
+			defer s.Close()
+			for _, spec := range tc.faults {
+				f, err := fakeopenai.ParseFault(spec)
+				if err != nil {
+					t.Fatal(err)
+				}
+				s.AddFault(f)
+			}
+			c, err := openai.New(openai.Config{APIKey: s.Key(), BaseURL: s.URL()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			job, err := newJob(context.Background(), c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			args := append([]string{"--interval", "10ms", "--state-dir", t.TempDir()}, tc.args...)
+			if !tc.noJob {
+				args = append(args, job.ID)
+			}
+			env := map[string]string{"OPENAI_BASE_URL": s.URL(), "OPENAI_API_KEY": s.Key()}
+			if tc.noKey {
+				delete(env, "OPENAI_API_KEY")
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if tc.cancelled {
+				cancel()
+			}
+			var stdout, stderr bytes.Buffer
+			got := runContext(ctx, args, func(k string) string { return env[k] }, strings.NewReader(""), &stdout, &stderr)
+			if got != tc.want {
+				t.Errorf("exit %d, want %d; stderr:\n%s", got, tc.want, stderr.String())
+			}
+			if strings.Contains(stdout.String()+stderr.String(), s.Key()) {
+				t.Errorf("the key appears in the output:\n%s%s", stdout.String(), stderr.String())
+			}
+			if tc.status != "" {
+				j, err := c.GetJob(context.Background(), job.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				// GetJob may move the job on; compare with what it was.
+				if j.Status != tc.status && !(tc.status == "validating_files" && j.Status == "queued") {
+					t.Errorf("job is %s, want %s", j.Status, tc.status)
+				}
+			}
+			if tc.cancelled && !tc.noKey {
+				for _, want := range []string{"interrupted", job.ID} {
+					if !strings.Contains(stderr.String(), want) {
+						t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+					}
+				}
+				if !slices.Contains(tc.args, "--cancel-on-interrupt") && !strings.Contains(stderr.String(), "resume: ft-wait "+job.ID+"\n  cancel: ft-wait --cancel "+job.ID) {
+					t.Errorf("stderr lacks the resume and cancel commands:\n%s", stderr.String())
+				}
+			}
+		})
+	}
+}

@@ -569,6 +569,11 @@ func (w *jsWriter) value(n *node, level int) {
 		w.b.WriteString("undefined")
 	case kNumber:
 		w.b.WriteString(n.str)
+	case kFunc:
+		if n.flags == "method" {
+			w.b.WriteString("function ")
+		}
+		w.raw(n)
 	default:
 		w.raw(n)
 	}

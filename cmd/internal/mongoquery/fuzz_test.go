@@ -56,3 +56,16 @@ func FuzzParse(f *testing.F) {
 		_ = s.Report()
 	})
 }
+
+func BenchmarkParse(b *testing.B) {
+	n := 0
+	for _, s := range fuzzSeeds {
+		n += len(s)
+	}
+	b.SetBytes(int64(n))
+	for b.Loop() {
+		for _, s := range fuzzSeeds {
+			Parse(s)
+		}
+	}
+}

@@ -782,10 +782,14 @@ func (p *parser) primary() *node {
 			p.advance()
 			n := p.expression()
 			p.expect(")")
-			if n.kind == kOpaque || n.kind == kFunc {
-				return n
+			switch n.kind {
+			case kObject, kArray, kString, kNumber, kBool, kNull, kUndefined, kRegex, kTemplate:
+				// Parentheses around a literal change nothing.
+			default:
+				// Keep them in the span, so that printing the source
+				// back keeps (a, b) and (a + b) * c as they were.
+				n.pos, n.end = t.pos, p.prevEnd()
 			}
-			// Parentheses around a literal change nothing.
 			return n
 		}
 	}
@@ -873,9 +877,10 @@ func (p *parser) property() prop {
 		pr.value = p.assignment()
 	case p.is("("):
 		// A method: name(args) { body }.
+		open := p.peek().pos
 		p.balanced("(", ")")
 		p.expect("{")
-		pr.value = &node{kind: kFunc, pos: k.pos, stmts: p.block()}
+		pr.value = &node{kind: kFunc, pos: open, flags: "method", stmts: p.block()}
 		pr.value.end = p.prevEnd()
 	case k.kind == tIdent && (p.is(",") || p.is("}") || p.is("=")):
 		// Shorthand {a} refers to a variable a.

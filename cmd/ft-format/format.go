@@ -379,8 +379,9 @@ func (j *job) finish(err error) error {
 		j.rejectsFile.Abort()
 	}
 	if err == nil && j.bad > 0 {
-		return cli.Errorf(cli.ExitDataError, "%d bad %s skipped; %d examples from %d records",
-			j.bad, plural(j.bad, "record"), j.examples, j.records-j.bad)
+		good := j.records - j.bad
+		return cli.Errorf(cli.ExitDataError, "%d bad %s skipped; %d %s from %d %s", j.bad, plural(j.bad, "record"),
+			j.examples, plural(j.examples, "example"), good, plural(good, "record"))
 	}
 	return err
 }

@@ -65,7 +65,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	j.notice = func(s string) { cli.Warnf(stderr, name, "%s", s) }
 	err = j.finish(j.run(cli.Inputs(f.Files), stdin))
 	if err == nil {
-		cli.Warnf(stderr, name, "%d examples from %d records", j.examples, j.records)
+		cli.Warnf(stderr, name, "%d %s from %d %s", j.examples, plural(j.examples, "example"), j.records, plural(j.records, "record"))
 	}
 	return cli.Report(stderr, name, err)
 }

@@ -238,12 +238,9 @@ func (p *Plan) Train(i int) bool { return p.train[i/64]&(1<<(i%64)) != 0 }
 // Target returns the number of training examples asked for: round(N×ratio).
 func Target(n int, ratio float64) int { return int(math.Round(float64(n) * ratio)) }
 
-// Assign groups the examples and gives each group a side. Groups are taken
-// in an order shuffled by seed and each goes to training while it fits in
-// the target round(N×ratio), so the training part is exactly the target
-// without grouping and as close as the groups allow with it. The Grouper
-// must not be used afterwards.
-func (g *Grouper) Assign(ratio float64, seed uint64) *Plan {
+// groups returns the group of every example as the index of the group's
+// first example.
+func (g *Grouper) groups() []uint32 {
 	n := g.n
 	parent := make([]uint32, n)
 	for i := range parent {
@@ -284,12 +281,24 @@ func (g *Grouper) Assign(ratio float64, seed uint64) *Plan {
 		}
 	}
 	g.keys = nil
+	for i := range parent {
+		parent[i] = find(uint32(i))
+	}
+	return parent
+}
+
+// Assign groups the examples and gives each group a side. Groups are taken
+// in an order shuffled by seed and each goes to training while it fits in
+// the target round(N×ratio), so the training part is exactly the target
+// without grouping and as close as the groups allow with it. The Grouper
+// must not be used afterwards.
+func (g *Grouper) Assign(ratio float64, seed uint64) *Plan {
+	n := g.n
+	parent := g.groups()
 	// size counts each group's examples at its root; roots are listed in input order.
 	size := make([]uint32, n)
 	var roots []uint32
-	for i := range parent {
-		r := find(uint32(i))
-		parent[i] = r
+	for i, r := range parent {
 		if r == uint32(i) {
 			roots = append(roots, r)
 		}

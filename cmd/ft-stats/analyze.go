@@ -1,0 +1,104 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/ft-tools/ft/cmd/internal/cli"
+	"github.com/ft-tools/ft/cmd/internal/stats"
+	"github.com/ft-tools/ft/jsonl"
+	"github.com/ft-tools/ft/tokenize"
+)
+
+// sections are the optional parts of the report, in the order they are
+// printed.
+func sections() []stats.Section { return nil }
+
+// analyze reads the inputs, prints the report on stdout and the bad lines
+// through diag, and returns the error that decides the exit status: the
+// first unreadable input (3), else bad lines (1).
+func analyze(f *flags, stdin io.Reader, stdout io.Writer, diag func(error)) error {
+	model, err := tokenize.LookupModel(f.Model)
+	if err != nil {
+		return cli.WithCode(cli.ExitUsage, err)
+	}
+	cfg := stats.Config{
+		Model:      model,
+		Models:     tokenize.Models(),
+		ExactCosts: f.ExactCosts,
+		Leakage:    len(f.Val) > 0,
+		Workers:    f.Workers,
+		Sections:   sections(),
+		BadLine:    func(e *jsonl.LineError) { diag(e) },
+	}
+	if cfg.Counters, err = counters(cfg.Model, cfg.Models); err != nil {
+		return err
+	}
+	a, err := stats.New(cfg)
+	if err != nil {
+		return err
+	}
+	var unreadable error
+	read := func(arg string, split stats.Split) {
+		rc, name, err := cli.Open(arg, stdin)
+		if err == nil {
+			err = a.ReadFile(rc, name, split)
+			rc.Close()
+			if err != nil {
+				err = cli.WithCode(cli.ExitUnreadable, err)
+			}
+		}
+		if err != nil {
+			diag(err)
+			if unreadable == nil {
+				unreadable = cli.WithCode(cli.ExitUnreadable, fmt.Errorf("%s: not read completely", name))
+			}
+		}
+	}
+	for _, arg := range cli.Inputs(f.Files) {
+		read(arg, stats.Training)
+	}
+	for _, arg := range f.Val {
+		read(arg, stats.Validation)
+	}
+	rep := a.Report()
+	if f.JSON {
+		b, err := jsonl.Marshal(rep)
+		if err == nil {
+			_, err = stdout.Write(append(b, '\n'))
+		}
+		if err != nil {
+			return err
+		}
+	} else if err := rep.WriteText(stdout, stats.TextOptions{Color: cli.Color(stdout)}); err != nil {
+		return err
+	}
+	if unreadable != nil {
+		return unreadable
+	}
+	bad := 0
+	for _, s := range rep.Files {
+		bad += s.BadLines
+	}
+	if bad > 0 {
+		return cli.Errorf(cli.ExitDataError, "%d bad %s not counted", bad, map[bool]string{true: "line", false: "lines"}[bad == 1])
+	}
+	return nil
+}
+
+// counters makes one counter per encoding used by the model and the cost
+// table; the encodings' tables are built once and shared by the clones.
+func counters(model tokenize.Model, models []tokenize.Model) (map[string]func() stats.Counter, error) {
+	out := map[string]func() stats.Counter{}
+	for _, m := range append([]tokenize.Model{model}, models...) {
+		if out[m.Encoding] != nil {
+			continue
+		}
+		c, err := tokenize.New(m.Name)
+		if err != nil {
+			return nil, err
+		}
+		out[m.Encoding] = func() stats.Counter { return c.Clone() }
+	}
+	return out, nil
+}

@@ -1,0 +1,62 @@
+// Ft-stats tells what a fine-tuning dataset holds and what training on it
+// costs, before any money is spent.
+//
+// For each file, and for the training files together, it reports the
+// examples, messages and tokens per example (min, max, mean, p50, p90, p95,
+// p99), a histogram of example lengths, the examples over the model's
+// per-example limit, duplicates, the cookbook's recommended number of
+// epochs, the billed tokens and the training cost, and the cost on every
+// fine-tunable model. Files given with --val are validation files: their
+// user and assistant turns are looked up in the training files (leakage)
+// and they are not billed. Bad lines are reported with their line, counted
+// and left out; the exit status is then 1.
+//
+// Usage:
+//
+//	ft-stats [--model M] [--json] [--exact-costs] [--val FILE]... [FILE...]
+package main
+
+import (
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/ft-tools/ft/cmd/internal/cli"
+)
+
+const name = "ft-stats"
+
+type flags struct {
+	Model           string   `help:"Model to count, cap and price for; ft: names count as their base model." default:"gpt-4o-mini-2024-07-18" env:"BASE_MODEL" placeholder:"M"`
+	JSON            bool     `name:"json" help:"Write the report as one JSON object instead of text."`
+	Val             []string `help:"A validation file: reported, checked for turns that also occur in the training files, not billed. Repeatable." aliases:"validation" placeholder:"FILE"`
+	ExactCosts      bool     `help:"Count every example in every encoding for the cost table (twice the work); by default models of another encoding than --model's are scaled from a sample."`
+	Workers         int      `help:"Counting goroutines (default: one per core)." default:"0" hidden:""`
+	Files           []string `arg:"" optional:"" help:"Training files; none or - means stdin."`
+	cli.VersionFlag `embed:""`
+}
+
+var help = cli.Help{
+	Summary: "Report examples, tokens, duplicates, leakage, epochs and training cost of fine-tuning JSONL.",
+	Examples: []string{
+		"ft-stats train.jsonl --val val.jsonl",
+		"ft-format pairs.json | ft-stats --model gpt-4.1-mini",
+		"ft-stats --json train.jsonl | jq .estimated_cost_usd",
+	},
+	Environment: []string{"BASE_MODEL  the default of --model (else gpt-4o-mini-2024-07-18)", "NO_COLOR    no colour even on a terminal"},
+}
+
+func main() {
+	signal.Ignore(syscall.SIGPIPE) // a closed stdout is then an EPIPE error, handled as a quiet stop
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var f flags
+	if code, ok := cli.Parse(name, &f, help, args, stdout, stderr); !ok {
+		return code
+	}
+	err := analyze(&f, stdin, stdout, func(err error) { cli.Report(stderr, name, err) })
+	return cli.Report(stderr, name, err)
+}

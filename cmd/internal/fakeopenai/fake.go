@@ -301,13 +301,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		entry.Body = body
 	}
 	f := s.fault(r)
+	if f != nil {
+		entry.Fault = f.Kind
+	}
+	// Logged on arrival, so that a request still in progress (a slow
+	// answer the client gave up on) already counts.
+	s.mu.Lock()
+	n := len(s.log)
+	s.log = append(s.log, entry)
+	s.mu.Unlock()
 	record := func(status int) {
-		entry.Status = status
-		if f != nil {
-			entry.Fault = f.Kind
-		}
 		s.mu.Lock()
-		s.log = append(s.log, entry)
+		s.log[n].Status = status
 		s.mu.Unlock()
 	}
 	if f != nil {

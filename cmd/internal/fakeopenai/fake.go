@@ -23,8 +23,8 @@ const DefaultKey = "sk-fake-0123456789abcdef"
 
 // Options configure a server. The zero value is a working server.
 type Options struct {
-	APIKey string `json:"api_key"` // the Bearer token it accepts; "" means DefaultKey
-	Life   Life   `json:"life"`
+	APIKey string  `json:"api_key"` // the Bearer token it accepts; "" means DefaultKey
+	Life   Life    `json:"life"`
 	Faults []Fault `json:"faults"`
 	// Tick > 0 advances every job one step per Tick of real time; 0 advances
 	// a job one step each time it is retrieved (GET .../jobs/{id}).
@@ -568,4 +568,3 @@ func round(f float64, places int) float64 {
 	p := math.Pow(10, float64(places))
 	return math.Round(f*p) / p
 }
-

@@ -68,7 +68,7 @@ func TestRetries(t *testing.T) {
 		fault     string
 		call      string // get, list, upload, events
 		retries   int
-		attempts  int           // requests the server saw on the path
+		attempts  int             // requests the server saw on the path
 		sleeps    []time.Duration // exact waits asked for; nil: backoff ranges
 		wantCode  int             // 0: success
 		wantInErr string

@@ -7,7 +7,8 @@
 // Usage:
 //
 //	ft-validate [--format F] [--model M] [--min-examples N] [--answer-json] [--strict]
-//	            [--max-errors N] [--rejects FILE] [--report records|json] [FILE...]
+//	            [--max-errors N] [--rejects FILE] [--report records|json]
+//	            [--mongo [--allow-unsafe]] [FILE...]
 //
 // Exit status: 0 no error, 1 the data has errors, 2 usage error, 3 an input
 // cannot be read, or is not JSON lines at all (none of its first 20 lines is
@@ -37,6 +38,7 @@ type flags struct {
 	Rejects         string   `help:"Write the invalid lines, unchanged, to FILE." placeholder:"FILE"`
 	Report          string   `help:"What stdout carries: the valid records, or the findings as JSON lines." enum:"records,json" default:"records"`
 	Files           []string `arg:"" optional:"" help:"JSONL files; none or - means stdin."`
+	MongoFlags      `embed:""`
 	cli.VersionFlag `embed:""`
 }
 
@@ -70,6 +72,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return cli.Report(stderr, name, cli.WithCode(cli.ExitUsage, err))
 	}
+	rules.Extra = f.mongoCheck()
 	j, err := newJob(&f, rules, stdout, stderr)
 	if err != nil {
 		return cli.Report(stderr, name, err)

@@ -3,11 +3,15 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/ft-tools/ft/jsonl"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -46,5 +50,68 @@ func TestPipelines(t *testing.T) {
 			env.Setenv("FT_SHARED", os.Getenv("FT_SHARED"))
 			return nil
 		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"splitcheck": splitCheck,
+		},
 	})
+}
+
+// splitCheck asserts the invariants of a split: input, train and val files
+// given, the two parts together are the input (each in input order), and no
+// user or assistant turn occurs on both sides.
+func splitCheck(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: splitcheck INPUT TRAIN VAL")
+	}
+	input := readLines(ts, args[0])
+	train, val := readLines(ts, args[1]), readLines(ts, args[2])
+	if len(train)+len(val) != len(input) {
+		ts.Fatalf("%d + %d lines, input has %d", len(train), len(val), len(input))
+	}
+	ti, vi := 0, 0
+	for n, line := range input {
+		switch {
+		case ti < len(train) && train[ti] == line:
+			ti++
+		case vi < len(val) && val[vi] == line:
+			vi++
+		default:
+			ts.Fatalf("input line %d is in neither part at its place", n+1)
+		}
+	}
+	seen := map[string]bool{}
+	for _, line := range train {
+		for _, turn := range turns(ts, line) {
+			seen[turn] = true
+		}
+	}
+	for _, line := range val {
+		for _, turn := range turns(ts, line) {
+			if seen[turn] {
+				ts.Fatalf("turn %q is on both sides", turn)
+			}
+		}
+	}
+}
+
+func readLines(ts *testscript.TestScript, name string) []string {
+	text := ts.ReadFile(name)
+	if text == "" {
+		return nil
+	}
+	return strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+}
+
+func turns(ts *testscript.TestScript, line string) []string {
+	var ex jsonl.Example
+	if err := json.Unmarshal([]byte(line), &ex); err != nil {
+		ts.Fatalf("%v in %q", err, line)
+	}
+	var out []string
+	for _, m := range ex.Messages {
+		if m.Role == "user" || m.Role == "assistant" {
+			out = append(out, m.Role+": "+m.Content.String())
+		}
+	}
+	return out
 }

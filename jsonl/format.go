@@ -115,7 +115,8 @@ func present(obj map[string]any, keys []string) string {
 	return strings.Join(q, ", ")
 }
 
-// extraKeys returns the keys of obj not in known, sorted.
+// extraKeys returns the keys of obj not in known, sorted; nil, without
+// allocating, in the usual case of none.
 func extraKeys(obj map[string]any, known []string) []string {
 	var extra []string
 	for k := range obj {
@@ -123,7 +124,9 @@ func extraKeys(obj map[string]any, known []string) []string {
 			extra = append(extra, k)
 		}
 	}
-	sort.Strings(extra)
+	if len(extra) > 1 {
+		sort.Strings(extra)
+	}
 	return extra
 }
 
@@ -134,15 +137,4 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// sortedKeys returns the keys of obj in order, so findings come out the same
-// every run.
-func sortedKeys(obj map[string]any) []string {
-	keys := make([]string, 0, len(obj))
-	for k := range obj {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

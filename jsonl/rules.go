@@ -1,7 +1,6 @@
 package jsonl
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"reflect"
@@ -180,10 +179,8 @@ func (c *checker) message(path string, v any, k msgKind) {
 		return
 	}
 	allowed := keysOf(k, role)
-	for _, key := range sortedKeys(m) {
-		if !contains(allowed, key) {
-			c.add(CodeMessageUnrecognized, path+"."+key, "%s", unrecognizedKey(k, role, key, allowed))
-		}
+	for _, key := range extraKeys(m, allowed) {
+		c.add(CodeMessageUnrecognized, path+"."+key, "%s", unrecognizedKey(k, role, key, allowed))
 	}
 	if n, ok := m["name"]; ok {
 		c.str(path+".name", n)
@@ -850,8 +847,6 @@ func declaredList(m map[string]bool) string {
 	sort.Strings(names)
 	return strings.Join(names, ", ")
 }
-
-func compactJSON(dst *bytes.Buffer, raw []byte) error { return json.Compact(dst, raw) }
 
 func jsonErrorText(err error) string {
 	var se *json.SyntaxError

@@ -1,7 +1,6 @@
 package jsonl
 
 import (
-	"bytes"
 	"fmt"
 	"hash/maphash"
 	"sort"
@@ -54,9 +53,9 @@ type Validator struct {
 	format     Format // the file's format, once known
 	formatLine int    // the line that set it; 0 when --format forced it
 
-	seed    maphash.Seed
-	seen    map[uint64]int // example hash → first line
-	compact bytes.Buffer
+	seed maphash.Seed
+	hash maphash.Hash
+	seen map[uint64]int // example hash → first line
 
 	lines, valid int
 
@@ -78,7 +77,7 @@ func NewValidator(rules Rules, file string) *Validator {
 	if rules.SpecialTokens == nil {
 		rules.SpecialTokens = DefaultSpecialTokens
 	}
-	return &Validator{
+	v := &Validator{
 		rules:   rules,
 		file:    file,
 		format:  rules.Format,
@@ -86,6 +85,8 @@ func NewValidator(rules Rules, file string) *Validator {
 		seen:    make(map[uint64]int),
 		prompts: make(map[uint64]*prompt),
 	}
+	v.hash.SetSeed(v.seed)
+	return v
 }
 
 // Format returns the file's format: the forced one, the one detected so
@@ -200,17 +201,39 @@ func (v *Validator) mayExceed(raw []byte) bool {
 // duplicate records the example's hash and returns the line of its first
 // copy. Whitespace outside strings does not count.
 func (v *Validator) duplicate(raw []byte, line int) (int, bool) {
-	v.compact.Reset()
-	b := raw
-	if err := compactJSON(&v.compact, raw); err == nil {
-		b = v.compact.Bytes()
-	}
-	h := maphash.Bytes(v.seed, b)
+	h := v.hashJSON(raw)
 	if first, ok := v.seen[h]; ok {
 		return first, true
 	}
 	v.seen[h] = line
 	return 0, false
+}
+
+// hashJSON hashes a valid JSON text without the whitespace between its
+// tokens, so that the same example written compactly or spaced out is one.
+func (v *Validator) hashJSON(raw []byte) uint64 {
+	v.hash.Reset()
+	inString, escaped, start := false, false, 0
+	for i, b := range raw {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case b == '\\':
+				escaped = true
+			case b == '"':
+				inString = false
+			}
+		case b == '"':
+			inString = true
+		case b == ' ' || b == '\t' || b == '\n' || b == '\r':
+			v.hash.Write(raw[start:i])
+			start = i + 1
+		}
+	}
+	v.hash.Write(raw[start:])
+	return v.hash.Sum64()
 }
 
 func (v *Validator) notePrompt(line int, text, path string) {

@@ -369,3 +369,25 @@ func FuzzValidate(f *testing.F) {
 		v.Finish()
 	})
 }
+
+// BenchmarkValidate measures the rules alone on chat lines of the usual
+// shape; b.SetBytes makes the result a throughput.
+func BenchmarkValidate(b *testing.B) {
+	var lines [][]byte
+	size := 0
+	for i := range 1000 {
+		l := []byte(chat("", `{"role":"system","content":"You are an assistant that writes MongoDB queries. Answer with one shell command."}`,
+			fmt.Sprintf(`{"role":"user","content":"How many orders from customer %d were shipped to Zürich after 2023?"}`, i),
+			fmt.Sprintf(`{"role":"assistant","content":"db.orders.countDocuments({\"customer\":%d,\"status\":\"shipped\",\"city\":\"Zürich\",\"year\":{\"$gt\":2023}})"}`, i)))
+		lines = append(lines, l)
+		size += len(l) + 1
+	}
+	b.SetBytes(int64(size))
+	for b.Loop() {
+		v := NewValidator(Rules{}, "f")
+		for i, l := range lines {
+			v.Line(i+1, l)
+		}
+		v.Finish()
+	}
+}

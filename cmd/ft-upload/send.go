@@ -210,7 +210,7 @@ func (s *sender) find(ctx context.Context, l *local) (openai.File, bool, error) 
 	}
 	now := time.Now().Unix()
 	for _, f := range s.remote {
-		if f.Bytes != l.Bytes || !strings.Contains(f.Filename, l.tag()) {
+		if f.Bytes != l.Bytes || !strings.Contains(f.Filename, l.tag()) || (f.Purpose != "" && f.Purpose != purpose) {
 			continue
 		}
 		if f.Status == "error" || f.Status == "deleted" || (f.ExpiresAt > 0 && f.ExpiresAt <= now+60) {

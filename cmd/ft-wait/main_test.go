@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
 	"github.com/ft-tools/ft/cmd/internal/fakeopenai"
@@ -34,6 +35,7 @@ func TestScript(t *testing.T) {
 			"mkjob":       mkjobCmd,
 			"checkevents": checkEventsCmd,
 			"lastevent":   lastEventCmd,
+			"waitfile":    waitFileCmd,
 		},
 	})
 }
@@ -119,6 +121,20 @@ func lastEventCmd(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("no event in %s", args[0])
 	}
 	ts.Setenv(args[1], last)
+}
+
+// waitFileCmd is `waitfile FILE`: it waits up to 30 s for FILE to appear.
+func waitFileCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitfile FILE")
+	}
+	for range 3000 {
+		if _, err := os.Stat(ts.MkAbs(args[0])); err == nil {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	ts.Fatalf("%s did not appear", args[0])
 }
 
 // TestExitCodes pins the exit status of each outcome.

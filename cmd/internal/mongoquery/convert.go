@@ -13,7 +13,8 @@ import (
 // {"type": operation, "collection": …, "filter"|"pipeline"|…: …}, with
 // shell values in Extended JSON (ISODate("…") becomes {"$date": "…"}, /a/i
 // becomes {"$regularExpression": …}). Scripts, JavaScript expressions and
-// cursor methods with no JSON equivalent are errors.
+// cursor methods with no JSON equivalent are errors. An {"error": …}
+// answer stays as it is.
 func ToJSON(answer string) (string, error) {
 	q, err := Parse(answer)
 	if err != nil {
@@ -26,6 +27,7 @@ func ToJSON(answer string) (string, error) {
 // db.<collection>.<operation>(…).<modifier>(…), with unquoted keys where
 // JavaScript allows them and shell constructors for Extended JSON values.
 // An unknown collection is written db.collection, as the MongoDB manual does.
+// An {"error": …} answer stays JSON.
 func ToMongosh(answer string) (string, error) {
 	q, err := Parse(answer)
 	if err != nil {
@@ -44,16 +46,26 @@ func (q *Query) convertible() error {
 	if q.Form == FormScript || q.root == nil {
 		return ErrScript
 	}
-	if q.Operation == "error" {
-		return errors.New("an error object is not a query")
-	}
 	return nil
+}
+
+// errorObject writes an {"error": …} answer, which stays JSON in both
+// writings: it is a dataset's way of saying no query answers the question.
+func (q *Query) errorObject() string {
+	var b strings.Builder
+	b.WriteString(`{"error":`)
+	writeJSONString(&b, q.root.props[0].value.str)
+	b.WriteString("}")
+	return b.String()
 }
 
 // JSON returns the query as canonical JSON; see ToJSON.
 func (q *Query) JSON() (string, error) {
 	if err := q.convertible(); err != nil {
 		return "", err
+	}
+	if q.Operation == "error" {
+		return q.errorObject(), nil
 	}
 	w := &jsonWriter{src: q.body()}
 	op := q.Operation
@@ -448,6 +460,9 @@ func (w *jsonWriter) constructor(n *node, level int) error {
 func (q *Query) Mongosh() (string, error) {
 	if err := q.convertible(); err != nil {
 		return "", err
+	}
+	if q.Operation == "error" {
+		return q.errorObject(), nil
 	}
 	w := &jsWriter{src: q.body()}
 	w.b.WriteString("db")

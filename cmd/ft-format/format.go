@@ -15,6 +15,7 @@ import (
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
 	"github.com/ft-tools/ft/cmd/internal/fieldpath"
+	"github.com/ft-tools/ft/cmd/internal/mongoquery"
 	"github.com/ft-tools/ft/jsonl"
 )
 
@@ -29,12 +30,16 @@ var (
 	answerNames   = []string{"query", "mql", "dbQuery", "output", "answer", "completion"}
 )
 
-// answerFormat turns the raw JSON of an answer into the assistant's text.
-// Other formats (rewriting mongosh code as JSON, or JSON as mongosh) plug in
-// here; keep is the only one so far.
+// answerFormat turns the raw JSON of an answer into the assistant's text:
+// kept as written, or rewritten as a MongoDB query in canonical JSON or in
+// mongosh code (answer.go).
 type answerFormat func(raw []byte) (string, *problem)
 
-var answerFormats = map[string]answerFormat{"keep": keepAnswer}
+var answerFormats = map[string]answerFormat{
+	"keep":    keepAnswer,
+	"json":    mongoAnswer((*mongoquery.Query).JSON),
+	"mongosh": mongoAnswer((*mongoquery.Query).Mongosh),
+}
 
 // keepAnswer keeps a string answer as written and writes an object or array
 // answer as compact JSON, key order and number spelling kept.

@@ -10,7 +10,8 @@
 // Usage:
 //
 //	ft-format [--question PATH] [--answer PATH] [--system TEXT | --system-file FILE | --no-system]
-//	          [--user-template TEXT] [--from json|jsonl|csv] [--rejects FILE] [FILE...]
+//	          [--user-template TEXT] [--answer-format keep|json|mongosh] [--from json|jsonl|csv]
+//	          [--rejects FILE] [FILE...]
 package main
 
 import (
@@ -32,6 +33,7 @@ type flags struct {
 	NoSystem         bool     `help:"Write no system turn." xor:"system"`
 	UserTemplate     string   `help:"Go text/template for the user turn over the record's fields; {{.question}} is the question." placeholder:"TEXT" xor:"template"`
 	UserTemplateFile string   `help:"Read the user template from FILE." placeholder:"FILE" xor:"template"`
+	AnswerFormat     string   `help:"Answers as written (keep), or rewritten as MongoDB queries in canonical JSON (json) or mongosh code (mongosh); an answer that cannot be rewritten is a bad record." enum:"keep,json,mongosh" default:"keep"`
 	From             string   `help:"Input format: auto detects it from the first character (json, jsonl or csv)." enum:"auto,json,jsonl,csv" default:"auto"`
 	Rejects          string   `help:"Write the bad records to FILE, one JSON line each." placeholder:"FILE"`
 	Files            []string `arg:"" optional:"" help:"Input files; none or - means stdin."`
@@ -62,6 +64,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return cli.Report(stderr, name, err)
 	}
+	j.build.format = answerFormats[f.AnswerFormat]
 	j.notice = func(s string) { cli.Warnf(stderr, name, "%s", s) }
 	err = j.finish(j.run(cli.Inputs(f.Files), stdin))
 	if err == nil {

@@ -240,8 +240,10 @@ func (a *Analyzer) summary(files []*fileAcc, rows [][]rowSums) Summary {
 
 func (a *Analyzer) duplicates(files []*fileAcc) Duplicates {
 	d := Duplicates{Groups: [][]Loc{}}
-	entries := files[0].ex
-	if len(files) > 1 {
+	var entries []entry
+	if len(files) == 1 {
+		entries = files[0].ex
+	} else {
 		n := 0
 		for _, f := range files {
 			n += len(f.ex)

@@ -350,7 +350,7 @@ func dec(f float64) string {
 }
 
 func usd(f float64) string {
-	if f < 0.01 && f > 0 {
+	if f < 1 {
 		return fmt.Sprintf("$%.4f", f)
 	}
 	return "$" + strconv.FormatFloat(f, 'f', 2, 64)

@@ -20,8 +20,10 @@ type file struct {
 }
 
 func (f *file) object() map[string]any {
+	// expires_at and status_details are left out rather than null: the
+	// spec types them integer and string.
 	return map[string]any{"id": f.id, "object": "file", "bytes": f.bytes, "created_at": f.createdAt,
-		"expires_at": nil, "filename": f.filename, "purpose": f.purpose, "status": "processed", "status_details": nil}
+		"filename": f.filename, "purpose": f.purpose, "status": "processed"}
 }
 
 var filePurposes = []string{"assistants", "batch", "fine-tune", "vision", "user_data", "evals"}

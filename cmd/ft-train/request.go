@@ -10,6 +10,7 @@ import (
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
 	"github.com/ft-tools/ft/cmd/internal/openai"
+	"github.com/ft-tools/ft/cmd/internal/stats"
 	"github.com/ft-tools/ft/jsonl"
 	"github.com/ft-tools/ft/tokenize"
 )
@@ -100,23 +101,6 @@ func readUploaded(r io.Reader) (files, error) {
 	return fs, nil
 }
 
-// recommendedEpochs is the cookbook's rule (Chat_finetuning_data_prep):
-// 3 epochs, raised so that small datasets see about 100 examples in all
-// (at most 25 epochs), lowered so that large ones see about 25,000 (at
-// least 1). It is also what OpenAI's "auto" has been seen to choose.
-func recommendedEpochs(examples int) int {
-	const target, minTarget, maxTarget, minEpochs, maxDefault = 3, 100, 25000, 1, 25
-	switch {
-	case examples <= 0:
-		return target
-	case examples*target < minTarget:
-		return min(maxDefault, minTarget/examples)
-	case examples*target > maxTarget:
-		return max(minEpochs, maxTarget/examples)
-	}
-	return target
-}
-
 // parseAuto parses "auto" or a number checked by ok; "" (the flag not
 // given) is nil, which the API also takes as auto.
 func parseAuto(flag, s string, isInt bool, ok func(float64) bool, want string) (*openai.Value, error) {
@@ -161,7 +145,7 @@ func buildRequest(f *flags, fs files) (*openai.JobRequest, error) {
 		errs = append(errs, err)
 	}
 	if f.Epochs == "" && fs.train.Examples > 0 {
-		h.NEpochs = openai.Num(float64(recommendedEpochs(fs.train.Examples)))
+		h.NEpochs = openai.Num(float64(stats.RecommendedEpochs(fs.train.Examples)))
 	}
 	if h.BatchSize, err = parseAuto("batch-size", f.BatchSize, true, func(v float64) bool { return v >= 1 && v <= maxBatchSize }, fmt.Sprintf("a whole number from 1 to %d", maxBatchSize)); err != nil {
 		errs = append(errs, err)
@@ -268,7 +252,7 @@ func estimateCost(req *openai.JobRequest, fs files) estimate {
 	if epochs != nil && !epochs.Auto {
 		e.Epochs = int(epochs.N)
 	} else {
-		e.Epochs = recommendedEpochs(fs.train.Examples)
+		e.Epochs = stats.RecommendedEpochs(fs.train.Examples)
 	}
 	m, err := tokenize.LookupModel(req.Model)
 	switch {
@@ -287,7 +271,7 @@ func estimateCost(req *openai.JobRequest, fs files) estimate {
 	}
 	e.Model, e.Price, e.Known = m.Name, m.TrainingUSDPerMTok, true
 	e.Trained = e.Tokens * int64(e.Epochs)
-	e.USD = float64(e.Trained) * e.Price / 1e6
+	e.USD = *stats.Cost(e.Trained, e.Price)
 	return e
 }
 

@@ -5,16 +5,25 @@ import (
 	"testing"
 )
 
-func TestRecommendedEpochs(t *testing.T) {
-	// The cookbook's rule: 3, raised toward 100 examples seen (at most 25),
-	// lowered toward 25,000 (at least 1).
-	for _, tc := range []struct{ examples, want int }{
-		{1, 25}, {3, 25}, {4, 25}, {5, 20}, {10, 10}, {33, 3}, {34, 3}, {20, 5},
-		{8333, 3}, {8334, 2}, {12500, 2}, {12501, 1}, {100000, 1}, {0, 3},
-	} {
-		if got := recommendedEpochs(tc.examples); got != tc.want {
-			t.Errorf("recommendedEpochs(%d) = %d, want %d", tc.examples, got, tc.want)
+// The default epochs are the cookbook's rule (stats.RecommendedEpochs).
+func TestDefaultEpochs(t *testing.T) {
+	for _, tc := range []struct{ examples, want int }{{5, 20}, {12, 8}, {50, 3}, {10000, 2}} {
+		f := flags{Model: "gpt-4o-mini", Method: "supervised"}
+		req, err := buildRequest(&f, files{train: uploaded{ID: "file-t", Examples: tc.examples}})
+		if err != nil {
+			t.Fatal(err)
 		}
+		if got := req.Method.Hyperparameters().NEpochs; got == nil || got.N != float64(tc.want) {
+			t.Errorf("%d examples: n_epochs %v, want %d", tc.examples, got, tc.want)
+		}
+	}
+	f := flags{Model: "gpt-4o-mini", Method: "supervised"}
+	req, err := buildRequest(&f, files{train: uploaded{ID: "file-t"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := req.Method.Hyperparameters().NEpochs; got != nil {
+		t.Errorf("unknown example count: n_epochs %v, want it left out (auto)", got)
 	}
 }
 

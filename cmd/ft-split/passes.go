@@ -98,8 +98,8 @@ func (j *job) explain(p *split.Plan) {
 	if p.N > 0 {
 		achieved = float64(p.TrainN) / float64(p.N)
 	}
-	j.notice("%d training and %d validation examples (ratio %.4f, asked %g); %d groups, the largest of %d",
-		p.TrainN, p.ValN, achieved, j.ratio, p.Groups, p.Largest)
+	j.notice("%d training and %d validation examples (ratio %.4f, asked %g); %d %s, the largest of %d",
+		p.TrainN, p.ValN, achieved, j.ratio, p.Groups, plural(p.Groups, "group"), p.Largest)
 }
 
 // write is pass 2: each line goes to its side, in input order. When stdout

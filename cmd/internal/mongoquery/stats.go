@@ -5,7 +5,7 @@ import (
 	"io"
 	"sort"
 	"strconv"
-	"text/tabwriter"
+	"strings"
 )
 
 // Stats accumulates what a dataset's answers ask of MongoDB. The zero value
@@ -143,59 +143,120 @@ func (r StatsReport) Queries() bool {
 	return r.Answers > 0 && r.Parsed+r.Scripts > r.Unreadable
 }
 
-// WriteText writes the report as an aligned text section headed "queries".
+// WriteText writes the body of the "queries" section for people: rows of a
+// key padded to 18 characters after two spaces, and lists indented by four,
+// as the rest of ft-stats' report. The caller writes the heading.
 func (r StatsReport) WriteText(w io.Writer) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "queries\n")
-	fmt.Fprintf(tw, "  answers\t%d\n", r.Answers)
-	fmt.Fprintf(tw, "  parsed\t%d\t%s\n", r.Parsed, percent(r.Parsed, r.Answers))
-	fmt.Fprintf(tw, "  scripts\t%d\t%s\n", r.Scripts, percent(r.Scripts, r.Answers))
-	fmt.Fprintf(tw, "  unreadable\t%d\t%s\n", r.Unreadable, percent(r.Unreadable, r.Answers))
-	counts := func(title string, m map[string]int, limit int) {
+	ew := &errWriter{w: w}
+	row := func(key, format string, args ...any) {
+		ew.printf("  %-18s %s\n", key, fmt.Sprintf(format, args...))
+	}
+	row("answers", "%s", group(r.Answers))
+	if r.Answers == 0 {
+		return ew.err
+	}
+	row("read", "%s single queries (%s), %s scripts, %s unreadable",
+		group(r.Parsed), percent(r.Parsed, r.Answers), group(r.Scripts), group(r.Unreadable))
+	if !r.Queries() {
+		row("note", "most answers are not MongoDB queries")
+		return ew.err
+	}
+	row("forms", "%s", inline(r.Forms, 0))
+	row("operations", "%s", inline(r.Operations, 0))
+	if len(r.Collections) > 0 {
+		row("collections", "%d: %s", len(r.Collections), inline(r.Collections, 8))
+	}
+	if d := summarize(r.PipelineLength); d != "" {
+		row("pipeline length", "%s", d)
+	}
+	if d := summarize(r.Depth); d != "" {
+		row("depth", "%s", d)
+	}
+	list := func(title string, m map[string]int, limit int) {
 		if len(m) == 0 {
 			return
 		}
-		fmt.Fprintf(tw, "  %s\n", title)
+		ew.printf("  %s\n", title)
+		width := 0
+		for k := range m {
+			width = max(width, len(k))
+		}
 		for i, kv := range byCount(m) {
 			if limit > 0 && i == limit {
-				fmt.Fprintf(tw, "    … %d more\t\n", len(m)-limit)
+				ew.printf("    … %d more\n", len(m)-limit)
 				break
 			}
-			fmt.Fprintf(tw, "    %s\t%d\n", kv.key, kv.n)
+			ew.printf("    %-*s %7s\n", width, kv.key, group(kv.n))
 		}
 	}
-	counts("forms", r.Forms, 0)
-	counts("operations", r.Operations, 0)
-	counts("stages", r.Stages, 0)
-	counts("operators", r.Operators, 20)
-	counts("collections", r.Collections, 10)
-	hist := func(title string, m map[string]int) {
-		if len(m) == 0 {
-			return
-		}
-		fmt.Fprintf(tw, "  %s\n", title)
-		keys := make([]int, 0, len(m))
-		for k := range m {
-			n, _ := strconv.Atoi(k)
-			keys = append(keys, n)
-		}
-		sort.Ints(keys)
-		for _, k := range keys {
-			fmt.Fprintf(tw, "    %d\t%d\n", k, m[strconv.Itoa(k)])
-		}
-	}
-	hist("pipeline length", r.PipelineLength)
-	hist("depth", r.Depth)
+	list("stages (wherever they occur)", r.Stages, 0)
+	list("operators", r.Operators, 25)
 	if len(r.UnreadableLines) > 0 {
-		fmt.Fprintf(tw, "  unreadable answers\n")
+		ew.printf("  unreadable answers\n")
 		for _, u := range r.UnreadableLines {
-			fmt.Fprintf(tw, "    %s:%d\t%s\n", u.File, u.Line, u.Error)
+			ew.printf("    %s:%d: %s\n", u.File, u.Line, u.Error)
 		}
 		if more := r.Unreadable - len(r.UnreadableLines); more > 0 {
-			fmt.Fprintf(tw, "    … %d more\t\n", more)
+			ew.printf("    … %d more\n", more)
 		}
 	}
-	return tw.Flush()
+	return ew.err
+}
+
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, args...)
+	}
+}
+
+// inline lists counts on one line, largest first.
+func inline(m map[string]int, limit int) string {
+	if len(m) == 0 {
+		return "none"
+	}
+	var parts []string
+	for i, kv := range byCount(m) {
+		if limit > 0 && i == limit {
+			parts = append(parts, fmt.Sprintf("… %d more", len(m)-limit))
+			break
+		}
+		parts = append(parts, kv.key+" "+group(kv.n))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// summarize describes a histogram: min, max, mean and median, then the
+// counts of each value.
+func summarize(h map[string]int) string {
+	if len(h) == 0 {
+		return ""
+	}
+	keys := make([]int, 0, len(h))
+	n, sum := 0, 0
+	for k, c := range h {
+		v, _ := strconv.Atoi(k)
+		keys = append(keys, v)
+		n += c
+		sum += v * c
+	}
+	sort.Ints(keys)
+	median, seen := 0, 0
+	var counts []string
+	for _, k := range keys {
+		c := h[strconv.Itoa(k)]
+		if seen < (n+1)/2 && seen+c >= (n+1)/2 {
+			median = k
+		}
+		seen += c
+		counts = append(counts, fmt.Sprintf("%d:%d", k, c))
+	}
+	return fmt.Sprintf("min %d  max %d  mean %.1f  p50 %d  (%s)", keys[0], keys[len(keys)-1],
+		float64(sum)/float64(n), median, strings.Join(counts, " "))
 }
 
 func percent(n, total int) string {
@@ -222,4 +283,17 @@ func byCount(m map[string]int) []keyCount {
 		return out[i].key < out[j].key
 	})
 	return out
+}
+
+// group writes n with thousands separators, as the rest of the report.
+func group(n int) string {
+	s := strconv.Itoa(n)
+	start := 0
+	if n < 0 {
+		start = 1
+	}
+	for i := len(s) - 3; i > start; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

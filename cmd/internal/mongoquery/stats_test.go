@@ -69,7 +69,14 @@ func TestStats(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := buf.String()
-	for _, want := range []string{"queries\n", "  parsed      4", "    $match", "train.jsonl:5", "pipeline length"} {
+	for _, want := range []string{
+		"  answers            6\n",
+		"  read               4 single queries (66.7%), 1 scripts, 1 unreadable\n",
+		"  operations         aggregate 2, find 2, error 1\n",
+		"  pipeline length    min 1  max 2  mean 1.5  p50 1  (1:1 2:1)\n",
+		"    $match        2\n",
+		"    train.jsonl:5: line 1, column 5",
+	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text has no %q:\n%s", want, text)
 		}
@@ -93,5 +100,17 @@ func TestStatsEmpty(t *testing.T) {
 	s.Add("f", 2, "plain prose answer")
 	if s.Report().Queries() {
 		t.Error("prose looks like queries")
+	}
+	var buf bytes.Buffer
+	if err := s.Report().WriteText(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if want := "  answers            2\n  read               0 single queries (0.0%), 0 scripts, 2 unreadable\n  note               most answers are not MongoDB queries\n"; buf.String() != want {
+		t.Errorf("prose report:\n%s\nwant\n%s", buf.String(), want)
+	}
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 14245: "14,245", 1234567: "1,234,567", -1000: "-1,000"} {
+		if got := group(n); got != want {
+			t.Errorf("group(%d) = %q, want %q", n, got, want)
+		}
 	}
 }

@@ -14,37 +14,49 @@ import (
 
 const noRank = math.MaxUint32
 
-// loadRanks reads a .tiktoken file embedded by tiktoken-go-loader: one
-// token a line, base64 bytes and rank. All keys share one buffer.
-func loadRanks(name string) (map[string]uint32, error) {
+// loadRanks reads a .tiktoken file embedded by tiktoken-go-loader (one
+// token a line: its bytes in base64 and its rank) into a rankTable.
+func loadRanks(name string) (*rankTable, error) {
 	data, err := assets.Assets.ReadFile(name + ".tiktoken")
 	if err != nil {
 		return nil, err
 	}
-	n := bytes.Count(data, []byte{'\n'}) + 1
-	ranks := make(map[string]uint32, n)
-	buf := make([]byte, 0, len(data)*3/4)
-	for line := range bytes.Lines(data) {
-		line = bytes.TrimRight(line, "\r\n")
+	t := newRankTable(bytes.Count(data, []byte{'\n'}) + 1)
+	buf := make([]byte, len(data)*3/4) // holds the long tokens, the map's keys
+	used := 0
+	var tok [256]byte
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		line = bytes.TrimRight(line, "\r")
 		if len(line) == 0 {
 			continue
 		}
-		b64, num, ok := bytes.Cut(line, []byte{' '})
-		if !ok {
+		sp := bytes.IndexByte(line, ' ')
+		if sp < 0 || base64.StdEncoding.DecodedLen(sp) > len(tok) {
 			return nil, fmt.Errorf("%s: bad line %q", name, line)
 		}
-		start := len(buf)
-		buf, err = base64.StdEncoding.AppendDecode(buf, b64)
+		n, err := base64.StdEncoding.Decode(tok[:], line[:sp])
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		r, err := strconv.ParseUint(string(num), 10, 32)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+		r, err := strconv.ParseUint(unsafe.String(&line[sp+1], len(line)-sp-1), 10, 32)
+		if err != nil || r > rankMask {
+			return nil, fmt.Errorf("%s: bad rank in %q", name, line)
 		}
-		ranks[unsafe.String(&buf[start], len(buf)-start)] = uint32(r)
+		if n <= shortMax {
+			t.putShort(unsafe.String(&tok[0], n), uint32(r))
+			continue
+		}
+		copy(buf[used:], tok[:n])
+		t.long[unsafe.String(&buf[used], n)] = uint32(r)
+		used += n
 	}
-	return ranks, nil
+	return t, nil
 }
 
 // mergeState is scratch space for byte-pair merges, reused between pieces.
@@ -67,17 +79,14 @@ const heapFrom = 256
 // mergeCount returns the number of tokens tiktoken's byte_pair_merge gives
 // for piece: repeatedly merge the adjacent pair whose concatenation has the
 // lowest rank, the leftmost of equal ones, until no pair is a token.
-func (m *mergeState) mergeCount(ranks map[string]uint32, piece string) int {
+func (m *mergeState) mergeCount(ranks *rankTable, piece string) int {
 	if len(piece) >= heapFrom {
 		return m.mergeCountHeap(ranks, piece)
 	}
 	parts := m.parts[:0]
 	minRank, minAt := uint32(noRank), -1
 	for i := 0; i < len(piece)-1; i++ {
-		r, ok := ranks[piece[i:i+2]]
-		if !ok {
-			r = noRank
-		}
+		r, _ := ranks.get(piece[i : i+2])
 		if r < minRank {
 			minRank, minAt = r, i
 		}
@@ -86,9 +95,8 @@ func (m *mergeState) mergeCount(ranks map[string]uint32, piece string) int {
 	parts = append(parts, part{start: len(piece) - 1, rank: noRank}, part{start: len(piece), rank: noRank})
 	rankOf := func(i int) uint32 {
 		if i+3 < len(parts) {
-			if r, ok := ranks[piece[parts[i].start:parts[i+3].start]]; ok {
-				return r
-			}
+			r, _ := ranks.get(piece[parts[i].start:parts[i+3].start])
+			return r
 		}
 		return noRank
 	}
@@ -113,7 +121,7 @@ func (m *mergeState) mergeCount(ranks map[string]uint32, piece string) int {
 // mergeCountHeap gives the same result as the linear scan in O(n log n):
 // the pairs wait in a heap ordered by (rank, start), entries made stale by
 // a merge are skipped when they come up.
-func (m *mergeState) mergeCountHeap(ranks map[string]uint32, piece string) int {
+func (m *mergeState) mergeCountHeap(ranks *rankTable, piece string) int {
 	n := len(piece)
 	parts := m.parts[:0]
 	for i := 0; i <= n; i++ {
@@ -126,10 +134,8 @@ func (m *mergeState) mergeCountHeap(ranks map[string]uint32, piece string) int {
 		if int(j) >= n {
 			return noRank
 		}
-		if r, ok := ranks[piece[parts[i].start:end(j)]]; ok {
-			return r
-		}
-		return noRank
+		r, _ := ranks.get(piece[parts[i].start:end(j)])
+		return r
 	}
 	h := m.heap[:0]
 	for i := 0; i < n-1; i++ {

@@ -1,6 +1,8 @@
 package tokenize
 
 import (
+	"hash/maphash"
+
 	"github.com/ft-tools/ft/jsonl"
 )
 
@@ -48,15 +50,25 @@ type Counter struct {
 	model Model
 	enc   *Encoding
 	st    *state
-	memo  map[string]int
+	memo  *[memoSlots]memoEntry
+	seed  maphash.Seed
 	tools map[string]int
 }
 
-// Strings longer than memoMaxLen are not remembered whole; the encoding's
-// own piece cache still serves their repeated words.
+// memoEntry remembers the count of one whole string. The memo is
+// direct-mapped: a string evicts whatever shared its slot, so it costs no
+// allocation and its size is fixed.
+type memoEntry struct {
+	s string
+	n int
+}
+
+// Strings longer than memoMaxLen are not remembered whole (the piece cache
+// still serves their words): the memo pays off for what repeats whole, such
+// as system prompts, roles and names, and holds at most memoSlots strings.
 const (
-	memoMaxLen      = 4096
-	memoMaxEntries  = 8192
+	memoSlots       = 4096
+	memoMaxLen      = 2048
 	toolsMaxEntries = 1024
 )
 
@@ -71,7 +83,11 @@ func New(model string) (*Counter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Counter{model: m, enc: enc, st: newState()}, nil
+	return newCounter(m, enc), nil
+}
+
+func newCounter(m Model, enc *Encoding) *Counter {
+	return &Counter{model: m, enc: enc, st: newState(), memo: new([memoSlots]memoEntry), seed: maphash.MakeSeed()}
 }
 
 // Model returns the model the counter counts for.
@@ -83,7 +99,7 @@ func (c *Counter) Encoding() *Encoding { return c.enc }
 // Clone returns a Counter for the same model with its own memory, for use
 // in another goroutine. The encoding's tables are shared, not copied.
 func (c *Counter) Clone() *Counter {
-	return &Counter{model: c.model, enc: c.enc, st: newState()}
+	return newCounter(c.model, c.enc)
 }
 
 // Text returns the number of tokens in s (encode_ordinary: special-token
@@ -92,14 +108,12 @@ func (c *Counter) Text(s string) int {
 	if len(s) > memoMaxLen {
 		return c.enc.count(c.st, s)
 	}
-	if n, ok := c.memo[s]; ok {
-		return n
+	e := &c.memo[maphash.String(c.seed, s)%memoSlots]
+	if e.s == s {
+		return e.n
 	}
 	n := c.enc.count(c.st, s)
-	if c.memo == nil || len(c.memo) >= memoMaxEntries {
-		c.memo = make(map[string]int, 256)
-	}
-	c.memo[s] = n
+	e.s, e.n = s, n
 	return n
 }
 

@@ -10,7 +10,7 @@ import (
 // merge ranks. It is safe for concurrent use.
 type Encoding struct {
 	name  string
-	ranks map[string]uint32
+	ranks *rankTable
 	split func(s string, i int) int
 	pool  sync.Pool // of *state, for Count
 }
@@ -92,7 +92,7 @@ func (e *Encoding) pieceCount(st *state, piece string) int {
 	if len(piece) == 1 {
 		return 1
 	}
-	if _, ok := e.ranks[piece]; ok {
+	if _, ok := e.ranks.get(piece); ok {
 		return 1
 	}
 	if len(piece) > pieceCacheMaxLen {

@@ -50,7 +50,10 @@ func contraction(s string, i int) int {
 // lowerRun returns the end of the run of clsLower characters at i.
 func lowerRun(s string, i int) int {
 	for i < len(s) {
-		c, n := classAt(s, i)
+		c, n := asciiClass[s[i]&0x7f], 1
+		if s[i] >= 0x80 {
+			c, n = classAtSlow(s[i:])
+		}
 		if c&clsLower == 0 {
 			break
 		}
@@ -65,7 +68,10 @@ func lowerRun(s string, i int) int {
 func o200kUpperLower(s string, j int) int {
 	p, lastW, lastWSize := j, -1, 0
 	for p < len(s) {
-		c, n := classAt(s, p)
+		c, n := asciiClass[s[p]&0x7f], 1
+		if s[p] >= 0x80 {
+			c, n = classAtSlow(s[p:])
+		}
 		if c&clsUpper == 0 {
 			if c&clsLower != 0 {
 				return lowerRun(s, p)
@@ -89,7 +95,10 @@ func o200kUpperLower(s string, j int) int {
 func o200kUpperThenLower(s string, j int) int {
 	p := j
 	for p < len(s) {
-		c, n := classAt(s, p)
+		c, n := asciiClass[s[p]&0x7f], 1
+		if s[p] >= 0x80 {
+			c, n = classAtSlow(s[p:])
+		}
 		if c&clsUpper == 0 {
 			break
 		}
@@ -102,7 +111,10 @@ func o200kUpperThenLower(s string, j int) int {
 }
 
 func splitO200k(s string, i int) int {
-	c, n := classAt(s, i)
+	c, n := asciiClass[s[i]&0x7f], 1
+	if s[i] >= 0x80 {
+		c, n = classAtSlow(s[i:])
+	}
 	pre := isPre(s, i, c)
 	if pre || c&(clsUpper|clsLower) != 0 {
 		if pre && i+n < len(s) {
@@ -137,7 +149,10 @@ func splitCl100k(s string, i int) int {
 			return e
 		}
 	}
-	c, n := classAt(s, i)
+	c, n := asciiClass[s[i]&0x7f], 1
+	if s[i] >= 0x80 {
+		c, n = classAtSlow(s[i:])
+	}
 	if c&clsL != 0 {
 		return letterRun(s, i+n)
 	}
@@ -158,7 +173,10 @@ func splitCl100k(s string, i int) int {
 // letterRun returns the end of the run of \p{L} at i.
 func letterRun(s string, i int) int {
 	for i < len(s) {
-		c, n := classAt(s, i)
+		c, n := asciiClass[s[i]&0x7f], 1
+		if s[i] >= 0x80 {
+			c, n = classAtSlow(s[i:])
+		}
 		if c&clsL == 0 {
 			break
 		}
@@ -170,7 +188,10 @@ func letterRun(s string, i int) int {
 // numbers matches \p{N}{1,3} at i, where there is a number.
 func numbers(s string, i int) int {
 	for k := 0; k < 3 && i < len(s); k++ {
-		c, n := classAt(s, i)
+		c, n := asciiClass[s[i]&0x7f], 1
+		if s[i] >= 0x80 {
+			c, n = classAtSlow(s[i:])
+		}
 		if c&clsN == 0 {
 			break
 		}
@@ -195,7 +216,10 @@ func punct(s string, i int, c uint8, n int, slash bool) int {
 		return -1
 	}
 	for j < len(s) {
-		c, n := classAt(s, j)
+		c, n := asciiClass[s[j]&0x7f], 1
+		if s[j] >= 0x80 {
+			c, n = classAtSlow(s[j:])
+		}
 		if c&clsNotPunct != 0 {
 			break
 		}
@@ -211,7 +235,10 @@ func punct(s string, i int, c uint8, n int, slash bool) int {
 func spaces(s string, i int) int {
 	p, lastNL, last := i, -1, i
 	for p < len(s) {
-		c, n := classAt(s, p)
+		c, n := asciiClass[s[p]&0x7f], 1
+		if s[p] >= 0x80 {
+			c, n = classAtSlow(s[p:])
+		}
 		if c&clsSpace == 0 {
 			break
 		}
@@ -223,7 +250,10 @@ func spaces(s string, i int) int {
 	}
 	switch {
 	case p == i: // not white space: cannot happen, but never stall
-		_, n := classAt(s, i)
+		_, n := asciiClass[s[i]&0x7f], 1
+		if s[i] >= 0x80 {
+			_, n = classAtSlow(s[i:])
+		}
 		return i + n
 	case lastNL >= 0:
 		return lastNL

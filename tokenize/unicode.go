@@ -83,8 +83,12 @@ func (t *classTable) class(r rune) uint8 {
 // U+FFFD (a symbol), as a decoder would replace it.
 func classAt(s string, i int) (cls uint8, size int) {
 	if c := s[i]; c < utf8.RuneSelf {
-		return asciiClass[c], 1
+		return asciiClass[c&0x7f], 1
 	}
-	r, n := utf8.DecodeRuneInString(s[i:])
+	return classAtSlow(s[i:])
+}
+
+func classAtSlow(s string) (cls uint8, size int) {
+	r, n := utf8.DecodeRuneInString(s)
 	return classes.class(r), n
 }

@@ -267,7 +267,7 @@ func (v *Validator) notePrompt(line int, text, path string) {
 func (v *Validator) Finish() []Finding {
 	var out []Finding
 	if v.rules.MinExamples > 0 && v.valid < v.rules.MinExamples {
-		out = append(out, v.finding(0, CodeTooFew, "", fmt.Sprintf("%d valid examples; OpenAI requires at least %d", v.valid, v.rules.MinExamples)))
+		out = append(out, v.finding(0, CodeTooFew, "", fmt.Sprintf("%d valid %s; OpenAI requires at least %d", v.valid, plural(v.valid, "example"), v.rules.MinExamples)))
 	}
 	var usual *prompt
 	for _, p := range v.prompts {
@@ -306,9 +306,12 @@ func countLines(p *prompt) string {
 	if p.count > len(p.lines) {
 		more = ", …"
 	}
-	noun := "examples"
-	if p.count == 1 {
-		noun = "example"
+	return fmt.Sprintf("%d %s: line %s%s", p.count, plural(p.count, "example"), strings.Join(s, ", "), more)
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return noun
 	}
-	return fmt.Sprintf("%d %s: line %s%s", p.count, noun, strings.Join(s, ", "), more)
+	return noun + "s"
 }

@@ -22,6 +22,7 @@ type job struct {
 	rules     jsonl.Rules
 	maxErrors int
 	json      bool
+	color     bool // stderr is a terminal and NO_COLOR is unset
 
 	out     *jsonl.Writer // valid records, or findings with --report json
 	stderr  *bufio.Writer
@@ -38,6 +39,7 @@ func newJob(f *flags, rules jsonl.Rules, stdout, stderr io.Writer) (*job, error)
 		rules:     rules,
 		maxErrors: f.MaxErrors,
 		json:      f.Report == "json",
+		color:     cli.Color(stderr),
 		out:       jsonl.NewWriter(stdout),
 		stderr:    bufio.NewWriter(stderr),
 	}
@@ -179,7 +181,7 @@ func (j *job) emit(raw []byte, fs []jsonl.Finding, t tally) {
 		if j.json {
 			j.write(j.out.Encode(f))
 		} else {
-			fmt.Fprintf(j.stderr, "%s: %s\n", name, f)
+			fmt.Fprintf(j.stderr, "%s: %s\n", name, j.paint(f))
 		}
 	}
 	switch {
@@ -192,6 +194,25 @@ func (j *job) emit(raw []byte, fs []jsonl.Finding, t tally) {
 	if j.maxErrors > 0 && j.errors >= j.maxErrors {
 		j.stopped = true
 	}
+}
+
+// paint returns the finding as a diagnostic line, with its code in red (an
+// error) or yellow (a warning) when colour is on.
+func (j *job) paint(f jsonl.Finding) string {
+	s := f.String()
+	if !j.color {
+		return s
+	}
+	colour := "\x1b[31m"
+	if f.Severity == jsonl.SeverityWarning {
+		colour = "\x1b[33m"
+	}
+	head := len(f.File)
+	if i := strings.Index(s[head:], f.Code); i >= 0 {
+		i += head
+		s = s[:i] + colour + f.Code + "\x1b[0m" + s[i+len(f.Code):]
+	}
+	return s
 }
 
 // write stops the run when stdout is gone; the error itself is reported

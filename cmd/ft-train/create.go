@@ -103,6 +103,7 @@ func createOnce(ctx context.Context, client *openai.Client, req *openai.JobReque
 		body.Metadata = map[string]string{}
 	}
 	maps.Copy(body.Metadata, tag)
+	started := time.Now()
 	for attempt := 0; ; attempt++ {
 		job, err := client.CreateJob(ctx, body)
 		if err == nil {
@@ -116,6 +117,9 @@ func createOnce(ctx context.Context, client *openai.Client, req *openai.JobReque
 			return openai.Job{}, err
 		}
 		found, ferr := client.FindJobs(ctx, tag)
+		if ferr == nil && len(found) == 0 {
+			found, ferr = untagged(ctx, client, &body, started)
+		}
 		if ferr != nil {
 			return openai.Job{}, cli.WithCode(cli.ExitUnavailable, fmt.Errorf("the job may have been created but cannot be looked up (%v); before starting another, look for a job with metadata %s=%s", ferr, metaRequest, tag[metaRequest]))
 		}
@@ -129,6 +133,27 @@ func createOnce(ctx context.Context, client *openai.Client, req *openai.JobReque
 			return openai.Job{}, cli.WithCode(cli.ExitUnavailable, fmt.Errorf("no job created after %d attempts: %w", attempt+1, err))
 		}
 	}
+}
+
+// untagged finds, on a server that does not keep metadata, a job made from
+// this request since it was first sent: same model and files, created
+// within the last attempts (allowing for clock skew), with no metadata at
+// all. A server that keeps metadata would show the tag, so such a job is
+// not someone else's tagged job.
+func untagged(ctx context.Context, client *openai.Client, req *openai.JobRequest, since time.Time) ([]openai.Job, error) {
+	const skew = 10 * time.Minute
+	l, err := client.ListJobs(ctx, openai.ListJobsParams{Limit: 20})
+	if err != nil {
+		return nil, err
+	}
+	var found []openai.Job
+	for _, j := range l.Data {
+		if len(j.Metadata) == 0 && j.Model == req.Model && j.TrainingFile == req.TrainingFile &&
+			j.ValidationFile == req.ValidationFile && j.CreatedAt >= since.Add(-skew).Unix() {
+			found = append(found, j)
+		}
+	}
+	return found, nil
 }
 
 // isTerminal reports whether r is an interactive terminal, from which

@@ -4,6 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -12,6 +16,7 @@ import (
 	"github.com/ft-tools/ft/cmd/internal/cli"
 	"github.com/ft-tools/ft/cmd/internal/fakeopenai"
 	"github.com/ft-tools/ft/cmd/internal/openai"
+	"github.com/goccy/go-json"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -131,5 +136,45 @@ func TestInterrupted(t *testing.T) {
 	got := runContext(ctx, []string{"--training-file", "file-x"}, func(k string) string { return env[k] }, strings.NewReader(""), &stdout, &stderr)
 	if got != cli.ExitInterrupted {
 		t.Errorf("exit %d, want %d; stderr:\n%s", got, cli.ExitInterrupted, stderr.String())
+	}
+}
+
+// On a server that drops metadata, a create whose answer is lost is still
+// found (by model, files and time) instead of being sent twice.
+func TestLostCreateWithoutMetadata(t *testing.T) {
+	sleep = func(context.Context, time.Duration) error { return nil }
+	s := fakeopenai.New(fakeopenai.Options{Faults: []fakeopenai.Fault{{Method: "POST", Path: "/v1/fine_tuning/jobs", Kind: fakeopenai.FaultLost}}})
+	defer s.Close()
+	target, err := url.Parse(s.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httptest.NewServer(&httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
+		r.SetURL(&url.URL{Scheme: target.Scheme, Host: target.Host})
+		if r.In.Method == "POST" && r.In.URL.Path == "/v1/fine_tuning/jobs" {
+			var body map[string]any
+			data, _ := io.ReadAll(r.In.Body)
+			if json.Unmarshal(data, &body) == nil {
+				delete(body, "metadata")
+				data, _ = json.Marshal(body)
+			}
+			r.Out.Body = io.NopCloser(bytes.NewReader(data))
+			r.Out.ContentLength = int64(len(data))
+		}
+	}})
+	defer proxy.Close()
+	c, err := openai.New(openai.Config{APIKey: s.Key(), BaseURL: s.URL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := c.UploadFile(context.Background(), "train.jsonl", []byte(`{"messages":[]}`+"\n"), "fine-tune")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"OPENAI_BASE_URL": proxy.URL + "/v1", "OPENAI_API_KEY": s.Key()}
+	var stdout, stderr bytes.Buffer
+	got := runContext(context.Background(), []string{"--training-file", f.ID}, func(k string) string { return env[k] }, strings.NewReader(""), &stdout, &stderr)
+	if got != cli.ExitOK || s.JobsCreated() != 1 || !strings.Contains(stdout.String(), `"id":"ftjob-`) {
+		t.Errorf("exit %d, %d jobs created, want 0 and 1; stdout %q; stderr:\n%s", got, s.JobsCreated(), stdout.String(), stderr.String())
 	}
 }

@@ -634,3 +634,28 @@ func TestUploads(t *testing.T) {
 		})
 	}
 }
+
+func TestInterruptedCreate(t *testing.T) {
+	e := newEnv(t, fakeopenai.Options{}, 8)
+	file := e.upload(t)
+	e.srv.AddFault(fakeopenai.Fault{Method: "POST", Path: "/v1/fine_tuning/jobs", Kind: fakeopenai.FaultSlow})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for e.srv.Count("POST", "/v1/fine_tuning/jobs") == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	_, err := e.c.CreateJob(ctx, JobRequest{Model: "m", TrainingFile: file.ID})
+	if !errors.Is(err, ErrMaybeCreated) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v; want maybe-created and canceled", err)
+	}
+	// Interrupted while waiting to retry a read: just the cancellation.
+	ctx, cancel = context.WithCancel(context.Background())
+	e.c.do.cfg.Sleep = func(context.Context, time.Duration) error { cancel(); return context.Canceled }
+	e.srv.AddFault(fakeopenai.Fault{Method: "GET", Status: 503})
+	_, err = e.c.ListJobs(ctx, ListJobsParams{})
+	if !errors.Is(err, context.Canceled) || errors.Is(err, ErrMaybeCreated) {
+		t.Fatalf("err = %v; want canceled", err)
+	}
+}

@@ -22,7 +22,7 @@ import (
 const (
 	DefaultBaseURL    = "https://api.openai.com/v1"
 	DefaultMaxRetries = 8
-	DefaultTimeout    = 10 * time.Minute // one attempt; a 512 MB upload on a slow link needs minutes
+	DefaultTimeout    = 2 * time.Minute // one attempt, plus 1 s per 256 KiB of request body
 	MaxBackoff        = 30 * time.Second
 	MaxRetryAfter     = 2 * time.Minute // a server asking for a longer wait is not retried
 )
@@ -42,7 +42,8 @@ type Config struct {
 	// MaxRetries is the number of retries after the first attempt; 0 means
 	// none. LoadConfig sets DefaultMaxRetries.
 	MaxRetries int `json:"max_retries"`
-	// Timeout bounds one attempt (0: DefaultTimeout).
+	// Timeout bounds one attempt (0: DefaultTimeout plus 1 s per 256 KiB
+	// of request body, so that a big upload on a slow link is not cut).
 	Timeout time.Duration `json:"-"`
 	// Log receives one line per retry, written with a single Write call,
 	// prefixed by Name and ": " when Name is set. Nil: no log.

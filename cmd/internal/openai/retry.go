@@ -42,7 +42,9 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 	maxRetries := max(d.cfg.MaxRetries, 0)
 	timeout := d.cfg.Timeout
 	if timeout <= 0 {
-		timeout = DefaultTimeout
+		// Enough for the body at a slow 256 KiB/s, on top of a wait for the
+		// answer: a 64 MB part gets about 6 minutes, a 512 MB file 36.
+		timeout = DefaultTimeout + time.Duration(max(req.ContentLength, 0)/(256<<10))*time.Second
 	}
 	path := req.URL.Path
 	for attempt := 0; ; attempt++ {
@@ -58,6 +60,11 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 		}
 		resp, body, sent, err := d.attempt(ctx, req, timeout)
 		if ctx.Err() != nil {
+			if once && sent {
+				// Interrupted after sending: the caller must still learn
+				// that the job may exist (errors.Is finds both).
+				return nil, &MaybeCreatedError{Method: req.Method, Path: path, Err: ctx.Err()}
+			}
 			return nil, ctx.Err()
 		}
 		var last error

@@ -12,7 +12,7 @@ import (
 
 // sections are the optional parts of the report, in the order they are
 // printed.
-func sections() []stats.Section { return nil }
+func sections() []stats.Section { return []stats.Section{&queries{}} }
 
 // analyze reads the inputs, prints the report on stdout and the bad lines
 // through diag, and returns the error that decides the exit status: the

@@ -659,3 +659,29 @@ func TestInterruptedCreate(t *testing.T) {
 		t.Fatalf("err = %v; want canceled", err)
 	}
 }
+
+func TestListFilesPages(t *testing.T) {
+	e := newEnv(t, fakeopenai.Options{}, 0)
+	defer func(n int) { listFilesLimit = n }(listFilesLimit)
+	listFilesLimit = 2
+	var want []string
+	for i := range 5 {
+		f, err := e.c.UploadFile(context.Background(), fmt.Sprintf("t%d.jsonl", i), []byte(trainJSONL), "fine-tune")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append([]string{f.ID}, want...)
+	}
+	e.c.UploadFile(context.Background(), "other.jsonl", []byte(trainJSONL), "batch")
+	files, err := e.c.ListFiles(context.Background(), "fine-tune")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range files {
+		got = append(got, f.ID)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) || e.srv.Count("GET", "/v1/files") != 3 {
+		t.Errorf("got %v in %d requests, want %v in 3", got, e.srv.Count("GET", "/v1/files"), want)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/url"
 	"path"
+	"strconv"
 
 	goopenai "github.com/sashabaranov/go-openai"
 )
@@ -63,13 +64,16 @@ func fileOf(f goopenai.File) File {
 		Purpose: f.Purpose, Status: f.Status, StatusDetails: f.StatusDetails}
 }
 
+// listFilesLimit is the page size of ListFiles: the API's maximum.
+var listFilesLimit = 10000
+
 // ListFiles returns every file with the given purpose ("" for all), newest
 // first, following the pages.
 func (c *Client) ListFiles(ctx context.Context, purpose string) ([]File, error) {
 	var all []File
 	after := ""
 	for {
-		q := url.Values{"limit": {"10000"}, "order": {"desc"}}
+		q := url.Values{"limit": {strconv.Itoa(listFilesLimit)}, "order": {"desc"}}
 		if purpose != "" {
 			q.Set("purpose", purpose)
 		}

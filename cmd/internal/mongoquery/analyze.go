@@ -43,6 +43,7 @@ func (a *analyzer) single(n *node) *ParseError {
 	}
 	if root, segs := flatten(n); root != nil && root.kind == kIdent && root.str == "db" && len(segs) > 0 {
 		if ok := a.chain(segs); ok {
+			a.nested(segs)
 			return nil
 		}
 		return a.notQuery(n, "not a MongoDB query: db is used but no method is called")
@@ -120,6 +121,24 @@ func (a *analyzer) scriptChains(chains []*node) {
 		_, segs := flatten(c)
 		if a.chain(segs) && a.q.Operation != "" {
 			a.first = false
+		}
+	}
+}
+
+// nested reads the db calls inside the arguments of a query, such as
+// db.a.find().forEach(d => db.b.insertOne(d)) or { $in: db.b.distinct("x") },
+// so that what they do is checked too.
+func (a *analyzer) nested(segs []seg) {
+	first := a.first
+	a.first = false
+	defer func() { a.first = first }()
+	for _, s := range segs {
+		for _, arg := range s.args {
+			for _, c := range dbChains(arg) {
+				if _, inner := flatten(c); len(inner) > 0 {
+					a.chain(inner)
+				}
+			}
 		}
 	}
 }
@@ -379,6 +398,21 @@ func (a *analyzer) wrapper(n *node) bool {
 			}
 		}
 		if !isType && !wrapperFields[p.key] {
+			return false
+		}
+	}
+	if op == "" {
+		// {"collection": "movies", "query": {…}} names no operation: a
+		// pipeline makes it an aggregate, anything else a find.
+		if c := field(n, "collection", "coll", "collectionName"); c == nil || c.kind != kString {
+			return false
+		}
+		switch {
+		case field(n, "pipeline") != nil:
+			op = "aggregate"
+		case field(n, "filter", "query", "projection", "fields") != nil:
+			op = "find"
+		default:
 			return false
 		}
 	}

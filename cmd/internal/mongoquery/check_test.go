@@ -28,6 +28,7 @@ func TestCheck(t *testing.T) {
 		{`db.c.aggregate([{ $group: { _id: 1, x: { $accumulator: {} } } }])`, false, "error mongo_unsafe_operator 1:42"},
 		{`db.c.deleteMany({})`, false, "error mongo_unsafe_operation 1:6"},
 		{`db.c.deleteMany({})`, true, ""},
+		{`db.a.find().forEach(d => db.b.insertOne(d))`, false, "error mongo_unsafe_operation 1:31"},
 		{`db.dropDatabase()`, false, "error mongo_unsafe_operation 1:4"},
 		{`db.c.find({ a: { $gtt: 1 } })`, false, "warning mongo_unknown_operator 1:18"},
 		{`db.c.fnd({})`, false, "warning mongo_unknown_method 1:6"},

@@ -137,10 +137,10 @@ deletes documents ordered new fields upsert remove update arrayFilters
 indexes index map reduce out finalize scope jsMode verbose
 `)
 
-// wrapperOps are the operation names a {"type": …} wrapper may carry.
+// wrapperFields are the other keys a {"type": …} wrapper may have.
 var wrapperFields = set(`
 filter query projection fields pipeline sort limit skip options update
-document documents field key hint collection coll collectionName
+document documents field key hint collection coll collectionName database db
 `)
 
 // wrapperTypeKeys are the keys that name the operation of a wrapper.

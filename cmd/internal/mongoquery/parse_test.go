@@ -71,6 +71,9 @@ func TestParse(t *testing.T) {
 		{`{"find": "orders", "filter": {"qty": {"$lt": 5}}, "limit": 2}`, want{form: "json", coll: "orders", op: "find", ops: "$lt", mods: "limit"}},
 		{`{"aggregate": "orders", "pipeline": [{"$match": {}}], "cursor": {}}`, want{form: "json", coll: "orders", op: "aggregate", stages: "$match"}},
 		{`{"count": 5}`, want{form: "json", op: "find"}}, // a filter on a field named count
+		{`{"collection": "movies", "query": {"year": {"$gt": 2000}}, "projection": {"title": 1}}`, want{coll: "movies", op: "find", ops: "$gt"}},
+		{`{"collection": "movies", "pipeline": [{"$match": {}}]}`, want{coll: "movies", op: "aggregate", stages: "$match"}},
+		{`{"collection": "movies"}`, want{coll: "-", op: "find"}},
 		{"\ufeff{\"a\": 1}", want{op: "find"}},
 
 		// mongosh code.
@@ -110,6 +113,8 @@ func TestParse(t *testing.T) {
 		{`db.orders.explain("executionStats").find({ a: 1 })`, want{op: "find", mods: "explain"}},
 		{`db.orders.find({ a: 1 }).explain()`, want{op: "find", mods: "explain"}},
 		{`db.orders.find().toArray().length`, want{mods: "toArray length"}},
+		{`db.a.find({ x: { $in: db.b.distinct("x", { y: { $gt: 1 } }) } })`, want{coll: "a", op: "find", ops: "$in $gt"}},
+		{`db.a.find().forEach(d => db.b.insertOne(d))`, want{coll: "a", op: "find", mods: "forEach"}},
 
 		// Pipelines.
 		{`db.sales.aggregate([

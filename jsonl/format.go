@@ -35,30 +35,38 @@ func DetectFormat(raw []byte) Format {
 	if err := unmarshal(raw, &obj); err != nil {
 		return FormatUnknown
 	}
-	f, _ := detect(obj)
+	f, _, _ := detect(obj)
 	return f
 }
 
-// detect returns the line's format and a few words on why, for messages.
+// detect returns the line's format, a few words on why, and whether the
+// line could not be of the other messages format (a line of preference or
+// completion is always sure).
 //
-// A line with "messages" is reinforcement when a message has the developer
-// role, or when it has top-level keys no chat example has and nothing that
-// only chat has (a system or function message, a weight, functions or
-// parallel_tool_calls); otherwise it is chat. That keeps a chat file with one
-// stray key a chat file with an unknown_key error, instead of turning it
-// into a reinforcement file.
-func detect(obj map[string]any) (Format, string) {
+// A line with "messages" is surely reinforcement when a message has the
+// developer role, and surely chat when it has what only chat has: a system
+// or function message, a weight, functions or parallel_tool_calls. Short of
+// both, it is reinforcement when it has top-level keys no chat example has,
+// chat otherwise; such a line is judged by the rules of the file's format,
+// so that a chat file with a stray key gets an unknown_key error rather
+// than a change of format.
+func detect(obj map[string]any) (f Format, why string, sure bool) {
 	if has(obj, preferenceKeys...) {
-		return FormatPreference, "keys " + present(obj, preferenceKeys)
+		return FormatPreference, "keys " + present(obj, preferenceKeys), true
 	}
 	_, hasMessages := obj["messages"]
 	if !hasMessages {
 		if has(obj, completionKeys...) {
-			return FormatCompletion, "keys " + present(obj, completionKeys)
+			return FormatCompletion, "keys " + present(obj, completionKeys), true
 		}
-		return FormatUnknown, ""
+		return FormatUnknown, "", false
 	}
-	chatOnly := has(obj, "functions", "parallel_tool_calls")
+	chatOnly := ""
+	for _, k := range []string{"functions", "parallel_tool_calls"} {
+		if _, ok := obj[k]; ok && chatOnly == "" {
+			chatOnly = fmt.Sprintf("key %q", k)
+		}
+	}
 	developer := false
 	if msgs, ok := obj["messages"].([]any); ok {
 		for _, m := range msgs {
@@ -66,24 +74,33 @@ func detect(obj map[string]any) (Format, string) {
 			if !ok {
 				continue
 			}
-			switch m["role"] {
+			switch role := m["role"]; role {
 			case "developer":
 				developer = true
 			case "system", "function":
-				chatOnly = true
+				if chatOnly == "" {
+					chatOnly = fmt.Sprintf("a %s message", role)
+				}
 			}
-			if _, ok := m["weight"]; ok {
-				chatOnly = true
+			if _, ok := m["weight"]; ok && chatOnly == "" {
+				chatOnly = "a weight"
 			}
 		}
 	}
-	if developer {
-		return FormatReinforcement, "a developer message"
+	switch {
+	case developer && chatOnly == "":
+		return FormatReinforcement, "a developer message", true
+	case developer:
+		// Both kinds of sign: neither format fits. Chat, far more common, is
+		// assumed, and the file's rules say what is wrong.
+		return FormatChat, chatOnly, false
+	case chatOnly != "":
+		return FormatChat, chatOnly, true
 	}
-	if extra := extraKeys(obj, chatKeys); len(extra) > 0 && !chatOnly {
-		return FormatReinforcement, fmt.Sprintf("extra key %q", extra[0])
+	if extra := extraKeys(obj, chatKeys); len(extra) > 0 {
+		return FormatReinforcement, fmt.Sprintf("extra key %q", extra[0]), false
 	}
-	return FormatChat, "key \"messages\""
+	return FormatChat, `key "messages"`, false
 }
 
 // family groups the formats whose lines share a shape: chat and

@@ -246,7 +246,7 @@ func (c *checker) roleError(path string, rv any, k msgKind) {
 	switch {
 	case rv == "developer":
 		hint = ` ("developer" is for reinforcement files; chat files use "system")`
-	case rv == "system" && k == reinforcementMessage:
+	case rv == "system":
 		hint = ` (reinforcement files use "developer" for the system prompt)`
 	}
 	c.add(CodeUnrecognizedRole, path, "%s is not a role (want %s)%s", describe(rv), orList(roles), hint)

@@ -163,7 +163,7 @@ func (v *Validator) check(line int, raw []byte) *checker {
 	}
 	c.obj = obj
 
-	detected, why := detect(obj)
+	detected, why, sure := detect(obj)
 	if v.format == FormatUnknown && detected != FormatUnknown {
 		v.format, v.formatLine = detected, line
 	}
@@ -171,7 +171,7 @@ func (v *Validator) check(line int, raw []byte) *checker {
 	if judge == FormatUnknown {
 		judge = FormatChat
 	}
-	if detected != FormatUnknown && family(detected) != family(judge) {
+	if detected != FormatUnknown && detected != judge && (sure || family(detected) != family(judge)) {
 		where := "--format " + string(v.rules.Format)
 		if v.rules.Format == FormatUnknown {
 			where = fmt.Sprintf("line %d", v.formatLine)

@@ -288,6 +288,9 @@ func TestCreateJobNeverTwice(t *testing.T) {
 			if len(found) != tt.findTagged {
 				t.Fatalf("found %d tagged jobs, want %d", len(found), tt.findTagged)
 			}
+			if tt.findTagged > 0 && !bytes.Contains(found[0].Raw, []byte(`"id":"`+found[0].ID+`"`)) {
+				t.Errorf("listed job keeps raw %s", found[0].Raw)
+			}
 			if tt.wantSuccess && found[0].ID != j.ID {
 				t.Errorf("found %s, created %s", found[0].ID, j.ID)
 			}
@@ -506,6 +509,10 @@ func TestJobLife(t *testing.T) {
 					t.Errorf("event %s twice", ev.ID)
 				}
 				seen[ev.ID] = true
+				var back Event
+				if err := json.Unmarshal(ev.Raw, &back); err != nil || back.ID != ev.ID || bytes.ContainsRune(ev.Raw, '\n') {
+					t.Errorf("event %s keeps raw %s", ev.ID, ev.Raw)
+				}
 				if i > 0 && ev.ID < events[i-1].ID {
 					t.Errorf("events out of order: %s after %s", ev.ID, events[i-1].ID)
 				}

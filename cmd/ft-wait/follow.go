@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +16,7 @@ import (
 	"github.com/ft-tools/ft/cmd/internal/cli"
 	"github.com/ft-tools/ft/cmd/internal/openai"
 	"github.com/ft-tools/ft/jsonl"
+	"github.com/goccy/go-json"
 )
 
 // waitJobs follows the jobs one after the other and returns the exit
@@ -52,7 +55,7 @@ func waitJobs(ctx context.Context, f *flags, getenv func(string) string, stdin i
 			}
 		}
 		if dir != "" {
-			w.state = &stateDir{dir: dir, stderr: stderr}
+			w.state = &stateDir{dir: dir, api: cfg.BaseURL, stderr: stderr}
 		}
 	}
 	runCtx := ctx
@@ -63,11 +66,7 @@ func waitJobs(ctx context.Context, f *flags, getenv func(string) string, stdin i
 	}
 	code := cli.ExitOK
 	for i, id := range jobs {
-		fl := &followed{id: id, last: f.After}
-		if fl.last == "" {
-			fl.last = w.state.load(id)
-		}
-		fl.resumed = fl.last != ""
+		fl := &followed{id: id, last: f.After, resumed: f.After != ""}
 		if f.Cancel {
 			err = cancelJob(runCtx, client, id, stderr)
 		}
@@ -82,6 +81,7 @@ func waitJobs(ctx context.Context, f *flags, getenv func(string) string, stdin i
 			if err := w.out.Flush(); err != nil {
 				return cli.Report(stderr, name, err)
 			}
+			w.state.remove(id)
 			code = max(code, exitFor(fl.job.Status))
 		case ctx.Err() != nil:
 			return w.interrupted(jobs[i:], fl.last, f.CancelOnInterrupt)
@@ -226,12 +226,17 @@ type followed struct {
 // when the job reaches a final status, with f.job the final object.
 func (w *waiter) follow(ctx context.Context, f *followed) error {
 	seen := map[string]bool{}
-	for {
+	for first := true; ; first = false {
 		job, err := w.client.GetJob(ctx, f.id)
 		if err != nil {
 			return err
 		}
 		f.job = job
+		if first && f.last == "" {
+			if f.last = w.state.load(job); f.last != "" {
+				f.resumed = true
+			}
+		}
 		// Events after the job object: when the job is final, every event
 		// it will ever have is listed.
 		events, err := w.client.EventsSince(ctx, f.id, f.last, eventPage)
@@ -252,7 +257,7 @@ func (w *waiter) follow(ctx context.Context, f *followed) error {
 		}
 		if len(events) > 0 {
 			f.last = events[len(events)-1].ID
-			w.state.save(f.id, f.last)
+			w.state.save(job, f.last)
 		}
 		w.showStatus(f)
 		if openai.Terminal(job.Status) {
@@ -359,50 +364,76 @@ func estimateNote(j openai.Job) string {
 		100*(float64(j.TrainedTokens)-float64(est))/float64(est))
 }
 
-// stateDir keeps, for each job, the ID of the last event printed, so that
-// a restarted ft-wait goes on where the last one stopped. A nil *stateDir
-// keeps nothing.
+// stateDir keeps, for each job being followed, the ID of the last event
+// printed, so that a restarted ft-wait goes on where the last one stopped.
+// A file is named after the job and the API it is on, holds the job's
+// creation time (a job of the same ID on another server, or a test server
+// started again, is not mistaken for it), and is removed once the job's end
+// has been printed. A nil *stateDir keeps nothing.
 type stateDir struct {
 	dir    string
+	api    string // base URL
 	stderr io.Writer
 	failed bool
+}
+
+type state struct {
+	Job       string `json:"job"`
+	API       string `json:"api"`
+	CreatedAt int64  `json:"created_at"`
+	LastEvent string `json:"last_event"`
 }
 
 var unsafeID = regexp.MustCompile(`[^A-Za-z0-9_.-]`)
 
 func (s *stateDir) path(id string) string {
-	return filepath.Join(s.dir, unsafeID.ReplaceAllString(id, "_")+".last-event")
+	h := sha256.Sum256([]byte(s.api))
+	return filepath.Join(s.dir, unsafeID.ReplaceAllString(id, "_")+"."+hex.EncodeToString(h[:4])+".json")
 }
 
-func (s *stateDir) load(id string) string {
+// load returns the last event printed for the job, "" if none is known.
+func (s *stateDir) load(job openai.Job) string {
 	if s == nil {
 		return ""
 	}
-	b, err := os.ReadFile(s.path(id))
+	b, err := os.ReadFile(s.path(job.ID))
 	if err != nil {
 		return ""
 	}
-	return strings.TrimSpace(string(b))
+	var st state
+	if json.Unmarshal(b, &st) != nil || st.Job != job.ID || st.API != s.api || st.CreatedAt != job.CreatedAt {
+		return ""
+	}
+	return st.LastEvent
 }
 
-func (s *stateDir) save(id, last string) {
+func (s *stateDir) save(job openai.Job, last string) {
 	if s == nil || s.failed {
 		return
 	}
-	err := os.MkdirAll(s.dir, 0o755)
+	b, err := json.Marshal(state{Job: job.ID, API: s.api, CreatedAt: job.CreatedAt, LastEvent: last})
+	if err == nil {
+		err = os.MkdirAll(s.dir, 0o755)
+	}
 	var af *cli.AtomicFile
 	if err == nil {
-		af, err = cli.CreateAtomic(s.path(id))
+		af, err = cli.CreateAtomic(s.path(job.ID))
 	}
 	if err == nil {
 		defer af.Abort()
-		if _, err = af.WriteString(last + "\n"); err == nil {
+		if _, err = af.Write(append(b, '\n')); err == nil {
 			err = af.Commit()
 		}
 	}
 	if err != nil {
 		s.failed = true
-		cli.Warnf(s.stderr, name, "cannot keep the last event seen (%v); a restart will need --after %s", err, last)
+		cli.Warnf(s.stderr, name, "cannot keep the last event printed (%v); a restart will need --after %s", err, last)
+	}
+}
+
+func (s *stateDir) remove(id string) {
+	if s != nil {
+		os.Remove(s.path(id))
 	}
 }
 

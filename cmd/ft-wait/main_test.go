@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -36,6 +37,7 @@ func TestScript(t *testing.T) {
 			"checkevents": checkEventsCmd,
 			"lastevent":   lastEventCmd,
 			"waitfile":    waitFileCmd,
+			"statefiles":  stateFilesCmd,
 		},
 	})
 }
@@ -123,18 +125,60 @@ func lastEventCmd(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv(args[1], last)
 }
 
-// waitFileCmd is `waitfile FILE`: it waits up to 30 s for FILE to appear.
+// waitFileCmd is `waitfile PATTERN`: it waits up to 30 s for a file
+// matching PATTERN to appear.
 func waitFileCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
-		ts.Fatalf("usage: waitfile FILE")
+		ts.Fatalf("usage: waitfile PATTERN")
 	}
 	for range 3000 {
-		if _, err := os.Stat(ts.MkAbs(args[0])); err == nil {
+		if m, _ := filepath.Glob(ts.MkAbs(args[0])); len(m) > 0 {
 			return
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
 	ts.Fatalf("%s did not appear", args[0])
+}
+
+// stateFilesCmd is `statefiles DIR N`: DIR holds N state files.
+func stateFilesCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: statefiles DIR N")
+	}
+	m, _ := filepath.Glob(filepath.Join(ts.MkAbs(args[0]), "*.json"))
+	if fmt.Sprint(len(m)) != args[1] {
+		ts.Fatalf("%d state files in %s (%v), want %s", len(m), args[0], m, args[1])
+	}
+}
+
+// A state is only used for the job it was kept for: same API, same
+// creation time.
+func TestState(t *testing.T) {
+	s := &stateDir{dir: t.TempDir(), api: "http://127.0.0.1:1/v1"}
+	job := openai.Job{ID: "ftjob-1", CreatedAt: 100}
+	if got := s.load(job); got != "" {
+		t.Fatalf("empty state gave %q", got)
+	}
+	s.save(job, "ftevent-9")
+	if got := s.load(job); got != "ftevent-9" {
+		t.Errorf("load = %q, want ftevent-9", got)
+	}
+	if got := s.load(openai.Job{ID: "ftjob-1", CreatedAt: 101}); got != "" {
+		t.Errorf("a job created at another time got the state %q", got)
+	}
+	other := &stateDir{dir: s.dir, api: "http://127.0.0.1:2/v1"}
+	if got := other.load(job); got != "" {
+		t.Errorf("the same job ID on another API got the state %q", got)
+	}
+	s.remove(job.ID)
+	if got := s.load(job); got != "" {
+		t.Errorf("removed state gave %q", got)
+	}
+	var nilState *stateDir
+	nilState.save(job, "x")
+	if got := nilState.load(job); got != "" {
+		t.Errorf("no state dir gave %q", got)
+	}
 }
 
 // TestExitCodes pins the exit status of each outcome.

@@ -41,10 +41,13 @@ type flags struct {
 }
 
 var help = cli.Help{
-	Summary: "Turn question/query records (JSON array, JSONL or CSV) into chat fine-tuning JSONL.",
+	Summary: "Turn question/query records (JSON array, JSONL or CSV) into chat fine-tuning JSONL.\n\n" +
+		"Without --question or --answer, the field is the one whose name (any case) is question, nl_query, " +
+		"nlQuery, nl_queries, intent, prompt or input, and query, mql, dbQuery, output, answer or completion; " +
+		"none or more than one such field in the first record is a usage error.",
 	Examples: []string{
 		"ft-format pairs.json | ft-split --val val.jsonl > train.jsonl",
-		"ft-format --question intent --answer output --user-template 'Collection: {{.schema.collection}}\n{{.question}}' eval.jsonl",
+		"ft-format --question intent --answer output --user-template $'Collection: {{.schema.collection}}\\n{{.question}}' eval.jsonl",
 		"ft-format --from csv --no-system --rejects bad.jsonl < pairs.csv | head -1",
 	},
 }

@@ -127,7 +127,7 @@ const (
 // Report finishes the analysis. It sorts what it kept, so call it once,
 // after the last ReadFile.
 func (a *Analyzer) Report() *Report {
-	rep := &Report{Files: []Summary{}, sections: a.cfg.Sections}
+	rep := &Report{Files: []Summary{}}
 	var train []*fileAcc
 	rows := make([][]rowSums, len(a.files))
 	for i, f := range a.files {
@@ -158,11 +158,16 @@ func (a *Analyzer) Report() *Report {
 	if a.cfg.Leakage {
 		rep.Leakage = leakage(a.files)
 	}
-	if len(a.cfg.Sections) > 0 {
-		rep.Sections = map[string]any{}
-		for _, s := range a.cfg.Sections {
-			rep.Sections[s.Name()] = s.Report()
+	for _, s := range a.cfg.Sections {
+		r := s.Report()
+		if r == nil {
+			continue
 		}
+		if rep.Sections == nil {
+			rep.Sections = map[string]any{}
+		}
+		rep.Sections[s.Name()] = r
+		rep.sections = append(rep.sections, s)
 	}
 	return rep
 }

@@ -3,6 +3,7 @@ package stats
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -239,5 +240,55 @@ func TestLongBadLine(t *testing.T) {
 	rep := a.Report()
 	if rep.Examples != 2 || len(bad) != 1 || bad[0].Line != 2 || bad[0].Code != "invalid_json" {
 		t.Errorf("examples %d, bad %v", rep.Examples, bad)
+	}
+}
+
+// lastAnswers is a Section that keeps where each assistant answer was.
+type lastAnswers struct {
+	seen  []string
+	quiet bool
+}
+
+func (l *lastAnswers) Name() string { return "answers" }
+func (l *lastAnswers) Add(file string, line int, ex *jsonl.Example) {
+	a, _ := ex.LastText("assistant")
+	l.seen = append(l.seen, fmt.Sprintf("%s:%d:%s", file, line, a))
+}
+func (l *lastAnswers) Report() any {
+	if l.quiet {
+		return nil
+	}
+	return l.seen
+}
+func (l *lastAnswers) WriteText(w io.Writer) error {
+	_, err := fmt.Fprintf(w, "  %d answers\n", len(l.seen))
+	return err
+}
+
+func TestSections(t *testing.T) {
+	// Sections see every measured example in input order, whatever the
+	// number of workers, and a section with nothing to say is left out.
+	var b bytes.Buffer
+	var want []string
+	for i := range 1000 {
+		fmt.Fprintf(&b, `{"messages":[{"role":"user","content":"q"},{"role":"assistant","content":"a%d"}]}`+"\n", i)
+		want = append(want, fmt.Sprintf("f.jsonl:%d:a%d", i+1, i))
+	}
+	for _, quiet := range []bool{false, true} {
+		sec := &lastAnswers{quiet: quiet}
+		cfg := testConfig(3)
+		cfg.Sections = []Section{sec}
+		rep, _ := analyze(t, cfg, "f.jsonl", b.String())
+		if fmt.Sprint(sec.seen) != fmt.Sprint(want) {
+			t.Fatalf("section saw %d answers, not in order", len(sec.seen))
+		}
+		var out bytes.Buffer
+		rep.WriteText(&out, TextOptions{})
+		if has := strings.Contains(out.String(), "\nanswers\n  1000 answers\n"); has == quiet {
+			t.Errorf("quiet=%v: text has the section: %v", quiet, has)
+		}
+		if _, has := rep.Sections["answers"]; has == quiet {
+			t.Errorf("quiet=%v: JSON has the section: %v", quiet, has)
+		}
 	}
 }

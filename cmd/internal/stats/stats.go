@@ -45,8 +45,10 @@ type Section interface {
 	// Name is the section's key in the JSON report and its heading.
 	Name() string
 	Add(file string, line int, ex *jsonl.Example)
-	// Report returns the section's JSON value.
+	// Report returns the section's JSON value, or nil when the section has
+	// nothing to say (it is then left out of both reports).
 	Report() any
+	// WriteText writes the section's body; the report writes its heading.
 	WriteText(w io.Writer) error
 }
 

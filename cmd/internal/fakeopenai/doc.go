@@ -22,16 +22,17 @@
 //		Cmds: map[string]func(*testscript.TestScript, bool, []string){"fakeopenai": fakeopenai.Cmd}})
 //
 //	fakeopenai start -steps 40 -steps-per-tick 25 -fault '503 GET /v1/fine_tuning/jobs/* times=2 retry_after=0'
-//	exec ft-wait ftjob-fake000001 ...
+//	exec ft-wait ftjob-fake000002 ...
 //	fakeopenai jobs 1                      # exactly one job was created (! to negate)
 //	fakeopenai count POST /v1/fine_tuning/jobs 2
 //	fakeopenai log                         # the request log on stdout, for `stdout` to check
 //	stdout 'GET /v1/fine_tuning/jobs/ftjob-fake[0-9]+/events 200'
 //
 // Subcommands: start [flags], fault SPEC, advance JOB [N], status JOB
-// STATUS, jobs N, count METHOD PATTERN N, log, stop. The first job created
-// on a fresh server is always ftjob-fake000001 only if nothing else was
-// created before it; IDs come from one counter shared by every object.
+// STATUS, jobs N, count METHOD PATTERN N, log, stop. IDs are predictable
+// but come from one counter shared by every object, events included: on a
+// fresh server the first file is file-fake000001 and a job created right
+// after it is ftjob-fake000002.
 //
 // The same server runs as a process with Main (register it in
 // testscript.Main as "fake-openai"): it writes OPENAI_BASE_URL and

@@ -44,6 +44,7 @@ const (
 	CodeDuplicateFunction     = "duplicate_function"
 	CodeDuplicateToolCallID   = "duplicate_tool_call_id"
 	CodeUnknownToolCallID     = "unknown_tool_call_id"
+	CodeUnansweredToolCall    = "unanswered_tool_call"
 	CodeInvalidPreference     = "invalid_preference_output"
 	CodeEmptyCompletion       = "empty_completion"
 	CodeSpecialToken          = "special_token"
@@ -86,6 +87,7 @@ var Codes = []Code{
 	{CodeDuplicateFunction, SeverityError, "two functions in `tools` or `functions` have the same name", "give each function a distinct name"},
 	{CodeDuplicateToolCallID, SeverityError, "two tool calls of the example have the same `id`", "give each call its own id"},
 	{CodeUnknownToolCallID, SeverityError, "a tool message's `tool_call_id` answers no earlier tool call of the same example", "use the id of the assistant's call it answers, and put the call before the answer"},
+	{CodeUnansweredToolCall, SeverityError, "a tool call is followed by a message other than a tool message before every call of the assistant's turn is answered (an example may end on unanswered calls)", "add a tool message with the call's id right after the call"},
 	{CodeInvalidPreference, SeverityError, "`preferred_output` or `non_preferred_output` is not exactly one assistant message", "give each exactly one {\"role\": \"assistant\", \"content\": …}"},
 	{CodeEmptyCompletion, SeverityError, "a legacy example's `completion` is empty", "give the completion its text, or drop the example"},
 	{CodeSpecialToken, SeverityError, "text contains a special token such as <|endoftext|> or <|fim_suffix|>, which OpenAI rejects", "remove the token or break it up (\"< |endoftext| >\")"},

@@ -23,6 +23,7 @@ type checker struct {
 	errors   int
 
 	callIDs   map[string]string // tool call id → path of the call
+	pending   []string          // ids of the calls not answered yet, in order
 	tools     map[string]bool   // functions declared in tools; nil when undeclared
 	functions map[string]bool   // functions declared in functions; nil when undeclared
 	images    int
@@ -177,6 +178,12 @@ func (c *checker) message(path string, v any, k msgKind) {
 		c.roleError(path+".role", rv, k)
 		c.badRole = true
 		return
+	}
+	if role != "tool" && len(c.pending) > 0 {
+		for _, id := range c.pending {
+			c.add(CodeUnansweredToolCall, c.callIDs[id]+".id", "tool call %s has no tool message answering it before %s", quote(id), path)
+		}
+		c.pending = c.pending[:0]
 	}
 	allowed := keysOf(k, role)
 	for _, key := range extraKeys(m, allowed) {
@@ -417,6 +424,7 @@ func (c *checker) toolCalls(path string, v any) int {
 				c.add(CodeDuplicateToolCallID, p+".id", "id %s is already used by %s", quote(s), first)
 			} else {
 				c.callIDs[s] = p
+				c.pending = append(c.pending, s)
 			}
 		}
 		if t, ok := call["type"]; !ok {
@@ -487,6 +495,12 @@ func (c *checker) toolCallID(path string, m map[string]any) {
 	}
 	if _, ok := c.callIDs[s]; !ok {
 		c.add(CodeUnknownToolCallID, path+".tool_call_id", "tool_call_id %s answers no earlier tool call of this example", quote(s))
+	}
+	for i, id := range c.pending {
+		if id == s {
+			c.pending = append(c.pending[:i], c.pending[i+1:]...)
+			break
+		}
 	}
 }
 
@@ -598,6 +612,7 @@ func (c *checker) preference(obj map[string]any) {
 	inputCalls := c.callIDs
 	for _, key := range []string{"preferred_output", "non_preferred_output"} {
 		c.callIDs = cloneIDs(inputCalls) // each output is an alternative continuation
+		c.pending = nil
 		v, ok := obj[key]
 		if !ok {
 			c.add(CodeMissingKey, key, "the preference example has no %s", key)

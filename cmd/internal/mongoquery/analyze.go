@@ -1,6 +1,7 @@
 package mongoquery
 
 import (
+	"sort"
 	"strings"
 )
 
@@ -85,9 +86,12 @@ func what(n *node) string {
 }
 
 // script reads a list of statements.
-func (a *analyzer) script(list []*stmt) *ParseError {
+func (a *analyzer) script(list []*stmt, skipped []*node) *ParseError {
 	a.vars = make(map[string]*node)
 	var chains []*node
+	for _, n := range skipped {
+		chains = append(chains, dbChains(n)...)
+	}
 	walkStmts(list, func(s *stmt) {
 		if s.kind == "var" {
 			for i, name := range s.names {
@@ -102,6 +106,7 @@ func (a *analyzer) script(list []*stmt) *ParseError {
 			}
 		}
 	})
+	sort.SliceStable(chains, func(i, j int) bool { return chains[i].pos < chains[j].pos })
 	if len(chains) == 0 {
 		pos := 0
 		if len(list) > 0 {
@@ -189,6 +194,7 @@ type seg struct {
 	isCall bool
 	args   []*node
 	opaque bool // [expr] with a non-string index
+	index  bool // [expr] rather than .name
 }
 
 // flatten turns a.b["c"].d(x).e(y) into its root and its steps.
@@ -216,7 +222,7 @@ func flatten(n *node) (*node, []seg) {
 			segs = append(segs, seg{name: n.str, pos: n.end - len(n.str)})
 			n = n.left
 		case kIndex:
-			s := seg{pos: n.kids[0].pos}
+			s := seg{pos: n.kids[0].pos, index: true}
 			if n.kids[0].kind == kString {
 				s.name = n.kids[0].str
 			} else {
@@ -319,11 +325,14 @@ func (a *analyzer) chain(segs []seg) bool {
 	}
 	for ; i < len(segs); i++ {
 		s := segs[i]
+		if s.index {
+			s.name = "[]" // find().toArray()[0]
+		}
 		if first {
 			a.q.Modifiers = append(a.q.Modifiers, s.name)
 			a.q.mods = append(a.q.mods, call{name: s.name, pos: s.pos, args: s.args, member: !s.isCall})
 		}
-		if !modifiers[s.name] {
+		if !modifiers[s.name] && !s.index {
 			a.note("mongo_unknown_method", s.name, s.pos)
 		}
 		a.values(s.args)

@@ -53,7 +53,7 @@ $asinh $acosh $atanh $sinh $cosh $tanh $degreesToRadians $radiansToDegrees
 $convert $isNumber $toBool $toDecimal $toDouble $toInt $toLong $toObjectId
 $toUUID $toHashedIndexKey $let $function $accumulator $binarySize $bsonSize
 $bitAnd $bitOr $bitXor $bitNot $tsIncrement $tsSecond $median $percentile
-$createObjectId
+$createObjectId $hash $hexHash $sigmoid $minMaxScaler
 
 $avg $sum $stdDevPop $stdDevSamp $count $bottom $bottomN $top $topN
 $covariancePop $covarianceSamp $denseRank $derivative $documentNumber

@@ -104,6 +104,7 @@ type parser struct {
 	toks  []token
 	i     int
 	depth int
+	extra []*node // db calls found in skipped tokens
 }
 
 // bailout carries a parse error up the recursive descent.
@@ -351,10 +352,8 @@ func (p *parser) statement() *stmt {
 		}
 		p.endStatement()
 	case "class":
-		p.advance()
 		s.kind = "other"
-		p.skipTo("{")
-		p.skipTo("}")
+		p.class()
 	case "use", "show", "it":
 		// mongosh shell helpers: "use shop", "show collections".
 		if n := p.peekAt(1); t.text == "it" && (n.nl || n.kind == tEOF || n.kind == tPunct && n.text == ";") ||
@@ -391,6 +390,23 @@ func (p *parser) block() []*stmt {
 	return list
 }
 
+// class skips a class declaration or expression: its name, its extends
+// clause and its body.
+func (p *parser) class() {
+	p.expect("class")
+	for !p.is("{") {
+		if t := p.peek(); t.kind == tEOF {
+			p.failTok(t, `"{"`)
+		}
+		if p.is("(") {
+			p.balanced("(", ")")
+			continue
+		}
+		p.advance()
+	}
+	p.balanced("{", "}")
+}
+
 // balanced skips open … close, nested, starting at open.
 func (p *parser) balanced(open, close string) {
 	p.expect(open)
@@ -400,6 +416,7 @@ func (p *parser) balanced(open, close string) {
 // skipTo skips tokens up to and including the close that ends the current
 // bracket level.
 func (p *parser) skipTo(close string) {
+	start := p.i
 	var stack []string
 	for {
 		t := p.advance()
@@ -418,6 +435,7 @@ func (p *parser) skipTo(close string) {
 				if t.text != close {
 					p.failTok(t, fmt.Sprintf("%q", close))
 				}
+				p.skipped(start, p.i)
 				return
 			}
 			if stack[len(stack)-1] != t.text {
@@ -427,6 +445,28 @@ func (p *parser) skipTo(close string) {
 		}
 		if len(stack) > maxNesting {
 			p.fail(t.pos, "nested more than %d levels deep", maxNesting)
+		}
+	}
+}
+
+// skipped looks for db calls in tokens that were skipped rather than
+// parsed (a for header, a switch or class body), so that a script's queries
+// are all found: each "db" that is not a property starts an expression.
+func (p *parser) skipped(from, to int) {
+	for j := from; j < to; j++ {
+		t := p.toks[j]
+		if t.kind != tIdent || t.text != "db" || j > 0 && p.toks[j-1].kind == tPunct && (p.toks[j-1].text == "." || p.toks[j-1].text == "?.") {
+			continue
+		}
+		if n := p.toks[j+1]; n.kind != tPunct || n.text != "." && n.text != "[" {
+			continue
+		}
+		sub := &parser{src: p.src, toks: p.toks, i: j, depth: p.depth}
+		var n *node
+		if guard(func() { n = sub.postfix() }) == nil && sub.i <= to {
+			p.extra = append(p.extra, n)
+			p.extra = append(p.extra, sub.extra...)
+			j = sub.i - 1
 		}
 	}
 }
@@ -760,9 +800,7 @@ func (p *parser) primary() *node {
 				return p.functionExpr()
 			}
 		case "class":
-			p.advance()
-			p.skipTo("{")
-			p.skipTo("}")
+			p.class()
 			return p.opaque(t.pos)
 		case "new":
 			return p.newExpr()

@@ -112,7 +112,7 @@ func Parse(answer string) (*Query, error) {
 	q.Statements = len(list)
 	q.base = base
 	a := &analyzer{q: q, base: base}
-	if err := a.script(list); err != nil {
+	if err := a.script(list, p.extra); err != nil {
 		return nil, shift(err, answer, base)
 	}
 	return q, nil

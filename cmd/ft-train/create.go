@@ -49,6 +49,9 @@ func train(ctx context.Context, f *flags, getenv func(string) string, stdin io.R
 	}
 	est := estimateCost(req, fs)
 	cli.Warnf(stderr, name, "%s", est)
+	if f.MaxCost < 0 {
+		return cli.Errorf(cli.ExitUsage, "--max-cost %v: want an amount in USD above 0", f.MaxCost)
+	}
 	if f.MaxCost > 0 {
 		if !est.Known {
 			return cli.Errorf(cli.ExitAPIRefused, "--max-cost $%.2f: refusing to start a job whose cost cannot be estimated", f.MaxCost)

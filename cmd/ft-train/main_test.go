@@ -74,6 +74,7 @@ func TestExitCodes(t *testing.T) {
 		{"unknown flag", []string{"--frobnicate"}, nil, false, cli.ExitUsage, 0},
 		{"above max cost", []string{"--max-cost", "0.01"}, nil, false, cli.ExitAPIRefused, 0},
 		{"below max cost", []string{"--max-cost", "100"}, nil, false, cli.ExitOK, 1},
+		{"negative max cost", []string{"--max-cost=-1"}, nil, false, cli.ExitUsage, 0},
 		{"unknown training file", []string{"--training-file", "file-nope"}, nil, false, cli.ExitAPIRefused, 0},
 		{"refused", nil, []string{"400 POST /v1/fine_tuning/jobs message=no_{key} param=training_file"}, false, cli.ExitAPIRefused, 0},
 		{"answer lost", nil, []string{"lost POST /v1/fine_tuning/jobs"}, false, cli.ExitOK, 1},

@@ -24,8 +24,14 @@ import (
 // 5 when the API refused or could not be reached), 130 on Ctrl-C.
 func waitJobs(ctx context.Context, f *flags, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	jobs, err := readJobs(f.Jobs, stdin, f.DryRun)
-	if err == nil && f.After != "" && len(jobs) != 1 {
+	switch {
+	case err != nil:
+	case f.After != "" && len(jobs) != 1:
 		err = cli.Errorf(cli.ExitUsage, "--after names an event of one job; %d jobs given", len(jobs))
+	case f.Interval <= 0:
+		err = cli.Errorf(cli.ExitUsage, "--interval %s: want a duration above 0", f.Interval)
+	case f.Timeout < 0:
+		err = cli.Errorf(cli.ExitUsage, "--timeout %s: want a duration, 0 for none", f.Timeout)
 	}
 	if err != nil {
 		return cli.Report(stderr, name, err)

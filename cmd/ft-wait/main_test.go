@@ -205,6 +205,7 @@ func TestExitCodes(t *testing.T) {
 		{name: "dry run without a key", args: []string{"--dry-run"}, noKey: true, want: cli.ExitOK, status: "validating_files"},
 		{name: "after with two jobs", args: []string{"--after", "ftevent-1", "ftjob-a"}, want: cli.ExitUsage, status: "validating_files"},
 		{name: "bad interval", args: []string{"--interval", "soon"}, want: cli.ExitUsage, status: "validating_files"},
+		{name: "zero interval", args: []string{"--interval", "0s"}, want: cli.ExitUsage, status: "validating_files"},
 		{name: "interrupted", cancelled: true, want: cli.ExitInterrupted, status: "validating_files"},
 		{name: "interrupted, cancel", args: []string{"--cancel-on-interrupt"}, cancelled: true, want: cli.ExitInterrupted, status: "cancelled"},
 		{name: "timeout", args: []string{"--timeout", "100ms"}, opts: fakeopenai.Options{Manual: true}, want: cli.ExitUnavailable},

@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
 	"github.com/ft-tools/ft/jsonl"
@@ -57,6 +60,7 @@ func newJob(f *flags, rules jsonl.Rules, stdout, stderr io.Writer) (*job, error)
 func (j *job) run(inputs []string, stdin io.Reader) int {
 	if j.rejects != nil {
 		defer j.rejects.Abort()
+		defer j.removeOnInterrupt()()
 	}
 	for _, in := range inputs {
 		if j.stopped {
@@ -87,6 +91,27 @@ func (j *job) run(inputs []string, stdin io.Reader) int {
 	}
 	j.stderr.Flush()
 	return code
+}
+
+// removeOnInterrupt removes the unfinished --rejects file on Ctrl-C, so that
+// no temporary file is left behind, and returns the function that stops
+// watching.
+func (j *job) removeOnInterrupt() (stop func()) {
+	sig := make(chan os.Signal, 1)
+	done := make(chan struct{})
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		select {
+		case <-sig:
+			j.rejects.Abort()
+			os.Exit(cli.ExitInterrupted)
+		case <-done:
+		}
+	}()
+	return func() {
+		signal.Stop(sig)
+		close(done)
+	}
 }
 
 func (j *job) report(err error) int {

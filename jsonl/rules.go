@@ -67,7 +67,9 @@ func keysOf(k msgKind, role string) []string {
 	case "system", "user", "developer", "function":
 		return []string{"role", "content", "name"}
 	case "tool":
-		return []string{"role", "content", "tool_call_id"}
+		// name is not in OpenAI's schema of a tool message, but the
+		// cookbook's function-calling examples send it and the API accepts it.
+		return []string{"role", "content", "tool_call_id", "name"}
 	case "assistant":
 		switch k {
 		case chatMessage:

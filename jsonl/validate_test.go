@@ -193,7 +193,7 @@ var validLines = []struct {
 }{
 	{"plain chat", Rules{}, chat("", sys, usr, asst)},
 	{"multi-turn with weights and names", Rules{}, chat("", sys, `{"role":"user","content":"Q","name":"ann"}`, `{"role":"assistant","content":"A","weight":0}`, usr, `{"role":"assistant","content":"B","weight":1}`)},
-	{"tool calling", Rules{}, chat(weather+`,"parallel_tool_calls":false`, sys, usr, call("call_1", "get_weather", `"{\"city\":\"Paris\"}"`), `{"role":"tool","tool_call_id":"call_1","content":"{\"temp\":21}"}`, asst)},
+	{"tool calling", Rules{}, chat(weather+`,"parallel_tool_calls":false`, sys, usr, call("call_1", "get_weather", `"{\"city\":\"Paris\"}"`), `{"role":"tool","tool_call_id":"call_1","name":"get_weather","content":"{\"temp\":21}"}`, asst)},
 	{"parallel calls answered in any order", Rules{}, chat(weather, sys, usr, `{"role":"assistant","tool_calls":[{"id":"a","type":"function","function":{"name":"get_weather","arguments":"{}"}},{"id":"b","type":"function","function":{"name":"get_weather","arguments":"{}"}}]}`, `{"role":"tool","tool_call_id":"b","content":"x"}`, `{"role":"tool","tool_call_id":"a","content":"y"}`, asst)},
 	{"tool call with empty content", Rules{}, chat(weather, sys, usr, `{"role":"assistant","content":"","tool_calls":[{"id":"c","type":"function","function":{"name":"get_weather","arguments":"{}"}}]}`)},
 	{"legacy functions", Rules{}, chat(`"functions":[{"name":"f","description":"d","parameters":{"type":"object"}}]`, sys, usr, `{"role":"assistant","content":null,"function_call":{"name":"f","arguments":"{}"}}`, `{"role":"function","name":"f","content":"ok"}`, asst)},

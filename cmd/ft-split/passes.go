@@ -55,6 +55,19 @@ func (j *job) run(inputs []string, stdin io.Reader, stdout io.Writer) error {
 			os.Remove(j.spool.Name())
 		}
 	}()
+	// The outputs are opened first so that a bad path fails before a long pass 1.
+	val, err := cli.CreateAtomic(j.valPath)
+	if err != nil {
+		return fmt.Errorf("--val: %w", err)
+	}
+	defer val.Abort()
+	var train *cli.AtomicFile
+	if j.trainPath != "" {
+		if train, err = cli.CreateAtomic(j.trainPath); err != nil {
+			return fmt.Errorf("--train: %w", err)
+		}
+		defer train.Abort()
+	}
 	lines, err := j.prepare(inputs, stdin)
 	if err != nil {
 		return err
@@ -80,7 +93,7 @@ func (j *job) run(inputs []string, stdin io.Reader, stdout io.Writer) error {
 	}
 	plan := g.Assign(j.ratio, j.seed)
 	j.explain(plan)
-	return j.write(plan, inputs, stdout)
+	return j.write(plan, inputs, stdout, val, train)
 }
 
 // explain prints the achieved split and what kept it from the target.
@@ -104,23 +117,13 @@ func (j *job) explain(p *split.Plan) {
 
 // write is pass 2: each line goes to its side, in input order. When stdout
 // is closed early the validation file is still finished.
-func (j *job) write(p *split.Plan, inputs []string, stdout io.Writer) error {
-	val, err := cli.CreateAtomic(j.valPath)
-	if err != nil {
-		return fmt.Errorf("--val: %w", err)
-	}
-	defer val.Abort()
-	var trainFile *cli.AtomicFile
-	if j.trainPath != "" {
-		if trainFile, err = cli.CreateAtomic(j.trainPath); err != nil {
-			return fmt.Errorf("--train: %w", err)
-		}
-		defer trainFile.Abort()
+func (j *job) write(p *split.Plan, inputs []string, stdout io.Writer, val, trainFile *cli.AtomicFile) error {
+	if trainFile != nil {
 		stdout = trainFile
 	}
 	tw, vw := jsonl.NewWriter(stdout), jsonl.NewWriter(val)
 	i := 0
-	err = j.each(inputs, func(r *jsonl.Reader) error {
+	err := j.each(inputs, func(r *jsonl.Reader) error {
 		if i >= p.N {
 			return errors.New("the input changed between the two passes")
 		}

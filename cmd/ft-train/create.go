@@ -66,7 +66,9 @@ func train(ctx context.Context, f *flags, getenv func(string) string, stdin io.R
 		w.Encode(req)
 		return w.Flush()
 	}
-	cfg.MaxRetries, cfg.Log, cfg.Name = f.MaxRetries, stderr, name
+	// A create answers in seconds; one that hangs is looked up by its tag
+	// after this long rather than waited for.
+	cfg.MaxRetries, cfg.Log, cfg.Name, cfg.Timeout = f.MaxRetries, stderr, name, 2*time.Minute
 	client, err := openai.New(cfg)
 	if err != nil {
 		return cli.WithCode(cli.ExitUsage, err)

@@ -280,13 +280,21 @@ func (s *sender) uploadParts(ctx context.Context, l *local) (openai.File, error)
 	}
 	s.status("%s: completing the upload of %d parts…", l.Name, parts)
 	done, err := s.client.CompleteUpload(ctx, up.ID, ids, l.MD5)
+	if err == nil && done.File == nil {
+		err = fmt.Errorf("upload %s completed with status %q but no file", up.ID, done.Status)
+	}
 	if err != nil {
+		// A completion whose answer was lost is refused when sent again
+		// ("already completed"): the file is there, found by its content.
+		s.listed = false
+		if f, ok, ferr := s.find(ctx, l); ferr == nil && ok {
+			s.status("")
+			cli.Warnf(s.stderr, name, "%s: completing the upload failed (%v), but the file is there: %s", l.Name, err, f.ID)
+			return f, nil
+		}
 		return fail(err)
 	}
 	s.status("")
-	if done.File == nil {
-		return openai.File{}, fmt.Errorf("upload %s completed with status %q but no file", up.ID, done.Status)
-	}
 	return *done.File, nil
 }
 

@@ -46,7 +46,9 @@ func waitJobs(ctx context.Context, f *flags, getenv func(string) string, stdin i
 	if err != nil {
 		return cli.Report(stderr, name, cli.WithCode(cli.ExitUsage, err))
 	}
-	cfg.MaxRetries, cfg.Log, cfg.Name = f.MaxRetries, stderr, name
+	// A poll is small: an answer slower than requestTimeout is retried
+	// rather than waited for.
+	cfg.MaxRetries, cfg.Log, cfg.Name, cfg.Timeout = f.MaxRetries, stderr, name, requestTimeout
 	client, err := openai.New(cfg)
 	if err != nil {
 		return cli.Report(stderr, name, cli.WithCode(cli.ExitUsage, err))
@@ -203,6 +205,9 @@ func readJobs(args []string, stdin io.Reader, dryRun bool) ([]string, error) {
 
 // eventPage is how many events one request asks for.
 const eventPage = 100
+
+// requestTimeout bounds one attempt of a request.
+const requestTimeout = time.Minute
 
 // waiter follows jobs to their end.
 type waiter struct {

@@ -199,6 +199,7 @@ func TestExitCodes(t *testing.T) {
 		{name: "failed while running", opts: fakeopenai.Options{Life: fakeopenai.Life{Outcome: "failed", FailAtStep: 4}}, want: cli.ExitDataError, status: "failed"},
 		{name: "cancelled", args: []string{"--cancel"}, want: cli.ExitDataError, status: "cancelled"},
 		{name: "transient errors", faults: []string{"500 GET /v1/fine_tuning/jobs/*/events retry_after_ms=1", "429 GET /v1/fine_tuning/jobs/* nth=2 retry_after_ms=1", "drop GET /v1/fine_tuning/jobs/* nth=3"}, want: cli.ExitOK, status: "succeeded"},
+		{name: "slow answers", faults: []string{"slow GET /v1/fine_tuning/jobs/*/events delay=100ms times=3", "slow GET /v1/fine_tuning/jobs/* delay=50ms nth=2"}, want: cli.ExitOK, status: "succeeded"},
 		{name: "unreachable", args: []string{"--max-retries", "1"}, faults: []string{"503 GET /v1/fine_tuning/jobs/* times=-1 retry_after_ms=1"}, want: cli.ExitUnavailable},
 		{name: "no such job", args: []string{"ftjob-nope"}, noJob: true, want: cli.ExitAPIRefused},
 		{name: "no key", noKey: true, want: cli.ExitUsage, status: "validating_files"},

@@ -1,6 +1,7 @@
 package jsonl
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
@@ -364,16 +365,24 @@ func FuzzValidate(f *testing.F) {
 	for _, tc := range validLines {
 		f.Add([]byte(tc.line))
 	}
-	f.Fuzz(func(t *testing.T, line []byte) {
+	f.Add([]byte(chat("", sys, usr, asst) + "\n" + `{"prompt":"p","completion":"c"}` + "\n" + chat("", sys, usr, asst)))
+	// The input is a file: its lines, then the same lines again, so that
+	// format changes and duplicates are exercised too.
+	f.Fuzz(func(t *testing.T, file []byte) {
 		v := NewValidator(Rules{AnswerJSON: true, Limit: 10, Count: countMessages, MinExamples: 1}, "f")
-		for i := 1; i <= 2; i++ {
-			for _, f := range v.Line(i, line) {
-				if f.Code == "" || f.Line != i || SeverityOf(f.Code) != f.Severity {
+		lines := bytes.Split(file, []byte("\n"))
+		for i, line := range append(lines, lines...) {
+			for _, f := range v.Line(i+1, line) {
+				if f.Code == "" || f.Line != i+1 || SeverityOf(f.Code) != f.Severity {
 					t.Fatalf("bad finding %+v", f)
 				}
 			}
 		}
-		v.Finish()
+		for _, f := range v.Finish() {
+			if f.Code == "" || SeverityOf(f.Code) != f.Severity {
+				t.Fatalf("bad finding %+v", f)
+			}
+		}
 	})
 }
 

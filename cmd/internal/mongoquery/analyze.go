@@ -374,6 +374,15 @@ func (a *analyzer) object(n *node) {
 		a.note("mongo_error_answer", "", n.pos)
 		return
 	}
+	if isStage(n) {
+		// {"$match": {…}} alone is a pipeline of one stage: no filter may
+		// start with a stage name.
+		pipeline := &node{kind: kArray, pos: n.pos, end: n.end, kids: []*node{n}}
+		a.q.Operation = "aggregate"
+		a.q.args = []*node{pipeline}
+		a.pipeline(pipeline, true)
+		return
+	}
 	if a.wrapper(n) || a.command(n, true) {
 		return
 	}

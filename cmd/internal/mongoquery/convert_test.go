@@ -27,6 +27,7 @@ func TestToJSON(t *testing.T) {
 		{`{ "type": "find", "filter": { "a": 1 }, "projection": { "_id": 0 } }`, `{"type":"find","filter":{"a":1},"projection":{"_id":0}}`},
 		{`{"age": {"$gt": 5}}`, `{"type":"find","filter":{"age":{"$gt":5}}}`},
 		{`[{"$match": {}}]`, `{"type":"aggregate","pipeline":[{"$match":{}}]}`},
+		{`{"$match": {"a": 1}}`, `{"type":"aggregate","pipeline":[{"$match":{"a":1}}]}`},
 		{"```js\ndb.c.find({})\n```", `{"type":"find","collection":"c","filter":{}}`},
 		{`{ "error": "Field 'x' does not exist" }`, `{"error":"Field 'x' does not exist"}`},
 	}

@@ -71,6 +71,8 @@ func TestParse(t *testing.T) {
 		{`{"find": "orders", "filter": {"qty": {"$lt": 5}}, "limit": 2}`, want{form: "json", coll: "orders", op: "find", ops: "$lt", mods: "limit"}},
 		{`{"aggregate": "orders", "pipeline": [{"$match": {}}], "cursor": {}}`, want{form: "json", coll: "orders", op: "aggregate", stages: "$match"}},
 		{`{"count": 5}`, want{form: "json", op: "find"}}, // a filter on a field named count
+		{`{"$match": {"a": {"$gt": 1}}}`, want{form: "json", op: "aggregate", stages: "$match", ops: "$gt", depth: 3}},
+		{`{"$or": [{"a": 1}, {"b": 2}]}`, want{form: "json", op: "find", stages: "-", ops: "$or"}},
 		{`{"collection": "movies", "query": {"year": {"$gt": 2000}}, "projection": {"title": 1}}`, want{coll: "movies", op: "find", ops: "$gt"}},
 		{`{"collection": "movies", "pipeline": [{"$match": {}}]}`, want{coll: "movies", op: "aggregate", stages: "$match"}},
 		{`{"collection": "movies"}`, want{coll: "-", op: "find"}},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -290,5 +291,42 @@ func TestSections(t *testing.T) {
 		if _, has := rep.Sections["answers"]; has == quiet {
 			t.Errorf("quiet=%v: JSON has the section: %v", quiet, has)
 		}
+	}
+}
+
+// forkedAnswers is lastAnswers spread over the workers: its forks' lists
+// are joined and sorted by line.
+type forkedAnswers struct {
+	lastAnswers
+	forks int
+}
+
+func (f *forkedAnswers) Fork() Section { f.forks++; return &forkedAnswers{} }
+func (f *forkedAnswers) Join(s Section) {
+	f.seen = append(f.seen, s.(*forkedAnswers).seen...)
+	slices.SortFunc(f.seen, func(a, b string) int {
+		var la, lb int
+		fmt.Sscanf(a, "f.jsonl:%d:", &la)
+		fmt.Sscanf(b, "f.jsonl:%d:", &lb)
+		return la - lb
+	})
+}
+
+func TestForkedSection(t *testing.T) {
+	var b bytes.Buffer
+	var want []string
+	for i := range 3000 {
+		fmt.Fprintf(&b, `{"messages":[{"role":"user","content":"q"},{"role":"assistant","content":"a%d"}]}`+"\n", i)
+		want = append(want, fmt.Sprintf("f.jsonl:%d:a%d", i+1, i))
+	}
+	sec := &forkedAnswers{}
+	cfg := testConfig(3)
+	cfg.Sections = []Section{sec}
+	analyze(t, cfg, "f.jsonl", b.String())
+	if sec.forks != 3 {
+		t.Errorf("%d forks, want one per worker (3)", sec.forks)
+	}
+	if fmt.Sprint(sec.seen) != fmt.Sprint(want) {
+		t.Errorf("joined section saw %d answers, want %d in line order", len(sec.seen), len(want))
 	}
 }

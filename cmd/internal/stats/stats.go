@@ -52,6 +52,20 @@ type Section interface {
 	WriteText(w io.Writer) error
 }
 
+// A Forker is a Section whose work can be spread over the workers, so
+// that it does not run on one core while the counting runs on all.
+type Forker interface {
+	Section
+	// Fork returns an empty section of the same kind for one worker. It is
+	// fed that worker's examples: in input order within a batch of lines,
+	// batches in any order.
+	Fork() Section
+	// Join adds a fork's findings into the section; it is called for every
+	// fork at the end of each file. The result must not depend on how the
+	// lines were shared out (keep lists sorted by file and line).
+	Join(Section)
+}
+
 // Split says what a file is for.
 type Split string
 
@@ -148,13 +162,13 @@ type batch struct {
 	ord   int // ordinal of the first line's example candidate in the file
 
 	// results
-	recs   []record
-	other  []int32 // counts in encs[1:], len(encs)-1 per record
-	turns  []entry
-	bad    []*jsonl.LineError
-	badAt  []int // index of the line each bad entry belongs to
-	exs    []jsonl.Example
-	hasExs bool
+	recs    []record
+	other   []int32 // counts in encs[1:], len(encs)-1 per record
+	turns   []entry
+	bad     []*jsonl.LineError
+	badAt   []int // index of the line each bad entry belongs to
+	exs     []jsonl.Example
+	keptExs bool // exs holds the decoded examples, for sections fed in order
 }
 
 type record struct {
@@ -204,11 +218,14 @@ func (a *Analyzer) ReadFile(r io.Reader, name string, split Split) error {
 		close(work)
 	}()
 	var wg sync.WaitGroup
-	for range a.cfg.Workers {
+	workers := make([]*worker, a.cfg.Workers)
+	for i := range workers {
+		workers[i] = a.newWorker(name)
+	}
+	for _, w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := a.newWorker(name)
 			for b := range work {
 				w.do(b)
 				done <- b
@@ -231,6 +248,13 @@ func (a *Analyzer) ReadFile(r io.Reader, name string, split Split) error {
 			a.gather(acc, b)
 			next++
 			free <- b
+		}
+	}
+	for _, w := range workers {
+		for i, f := range w.forks {
+			if f != nil {
+				a.cfg.Sections[i].(Forker).Join(f)
+			}
 		}
 	}
 	var le *jsonl.LineError
@@ -277,11 +301,19 @@ type worker struct {
 	a        *Analyzer
 	name     string
 	counters []Counter
+	forks    []Section // by section; nil for a section that is fed in order
 	h        maphash.Hash
 }
 
 func (a *Analyzer) newWorker(name string) *worker {
 	w := &worker{a: a, name: name}
+	for _, s := range a.cfg.Sections {
+		var fork Section
+		if f, ok := s.(Forker); ok {
+			fork = f.Fork()
+		}
+		w.forks = append(w.forks, fork)
+	}
 	for _, e := range a.encs {
 		w.counters = append(w.counters, a.cfg.Counters[e]())
 	}
@@ -290,7 +322,11 @@ func (a *Analyzer) newWorker(name string) *worker {
 }
 
 func (w *worker) do(b *batch) {
-	keep := len(w.a.cfg.Sections) > 0
+	keep := false
+	for _, f := range w.forks {
+		keep = keep || f == nil
+	}
+	b.keptExs = keep
 	if keep {
 		if cap(b.exs) < len(b.lines) {
 			b.exs = make([]jsonl.Example, len(b.lines))
@@ -310,6 +346,11 @@ func (w *worker) do(b *batch) {
 			continue
 		}
 		w.measure(b, i, ex)
+		for _, f := range w.forks {
+			if f != nil {
+				f.Add(w.name, b.lines[i], ex)
+			}
+		}
 	}
 }
 
@@ -483,8 +524,12 @@ func (a *Analyzer) gather(acc *fileAcc, b *batch) {
 			bi++
 		}
 		a.add(acc, &rec, b.other[ri*nOther:(ri+1)*nOther])
-		for _, s := range a.cfg.Sections {
-			s.Add(acc.name, rec.line, &b.exs[rec.idx])
+		if b.keptExs {
+			for _, s := range a.cfg.Sections {
+				if _, forked := s.(Forker); !forked {
+					s.Add(acc.name, rec.line, &b.exs[rec.idx])
+				}
+			}
 		}
 	}
 	for ; bi < len(b.bad); bi++ {
@@ -494,7 +539,7 @@ func (a *Analyzer) gather(acc *fileAcc, b *batch) {
 		t.file = uint16(acc.index)
 		acc.turns = append(acc.turns, t)
 	}
-	if len(b.exs) > 0 {
+	if b.keptExs {
 		clear(b.exs) // let go of the decoded strings
 	}
 }

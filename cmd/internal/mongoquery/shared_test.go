@@ -260,3 +260,33 @@ func toStages(list []any) []map[string]any {
 	}
 	return out
 }
+
+// BenchmarkParseTEND parses every TEND answer once per iteration.
+func BenchmarkParseTEND(b *testing.B) {
+	root := os.Getenv("FT_SHARED")
+	if root == "" {
+		b.Skip("FT_SHARED is not set")
+	}
+	data, err := os.ReadFile(filepath.Join(root, "data/tend-text-to-nosql/train.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var records []struct {
+		MQL string `json:"MQL"`
+	}
+	if err := json.Unmarshal(data, &records); err != nil {
+		b.Fatal(err)
+	}
+	size := 0
+	for _, r := range records {
+		size += len(r.MQL)
+	}
+	b.SetBytes(int64(size))
+	for b.Loop() {
+		for _, r := range records {
+			if _, err := Parse(r.MQL); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

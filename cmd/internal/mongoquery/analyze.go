@@ -11,7 +11,8 @@ type analyzer struct {
 	base    int
 	vars    map[string]*node
 	first   bool // the query being read is the answer's main one
-	inQuery bool
+	// depthOfQuotes is how many string literals the text was found in.
+	depthOfQuotes int
 }
 
 func (a *analyzer) notQuery(n *node, format string, args ...any) *ParseError {
@@ -56,6 +57,16 @@ func (a *analyzer) single(n *node) *ParseError {
 		a.q.root, a.q.args = nil, nil
 		a.scriptChains(chains)
 		return nil
+	}
+	if n.kind == kString && a.depthOfQuotes < 1 {
+		inner := &analyzer{q: &Query{src: n.str}, depthOfQuotes: a.depthOfQuotes + 1}
+		if toks, err := lex(n.str); err == nil {
+			p := &parser{src: n.str, toks: toks}
+			var e *node
+			if guard(func() { e = p.expressionProgram() }) == nil && inner.single(e) == nil {
+				return a.notQuery(n, "not a MongoDB query: a string that holds one (remove the quotes)")
+			}
+		}
 	}
 	return a.notQuery(n, "not a MongoDB query: %s", what(n))
 }

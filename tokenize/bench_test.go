@@ -3,7 +3,6 @@ package tokenize
 import (
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"testing"
 
 	"github.com/ft-tools/ft/jsonl"
@@ -35,38 +34,47 @@ func benchExamples(n int) []jsonl.Example {
 	return out
 }
 
-// benchText joins the contents of the examples: distinct text, no whole-string memo.
-func benchText(exs []jsonl.Example) string {
-	var b strings.Builder
+// benchTexts returns the contents of the examples' messages.
+func benchTexts(exs []jsonl.Example) (texts []string, size int) {
 	for _, ex := range exs {
 		for _, m := range ex.Messages {
-			b.WriteString(m.Content.Text)
-			b.WriteByte('\n')
+			texts = append(texts, m.Content.Text)
+			size += len(m.Content.Text)
 		}
 	}
-	return b.String()
+	return texts, size
 }
 
+// BenchmarkCount counts message texts one by one with Encoding.Count (no
+// memo of whole strings; the piece cache is used) and with pkoukk's
+// EncodeOrdinary, the reference.
 func BenchmarkCount(b *testing.B) {
-	text := benchText(benchExamples(2000))
+	texts, size := benchTexts(benchExamples(2000))
 	for _, name := range []string{"o200k_base", "cl100k_base"} {
 		enc, err := GetEncoding(name)
 		if err != nil {
 			b.Fatal(err)
 		}
-		tokens := enc.Count(text)
+		tokens := 0
+		for _, s := range texts {
+			tokens += enc.Count(s)
+		}
 		b.Run(name+"/ft", func(b *testing.B) {
-			b.SetBytes(int64(len(text)))
+			b.SetBytes(int64(size))
 			for b.Loop() {
-				enc.Count(text)
+				for _, s := range texts {
+					enc.Count(s)
+				}
 			}
 			b.ReportMetric(float64(tokens)*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
 		})
 		b.Run(name+"/pkoukk", func(b *testing.B) {
 			ref := reference(b, name)
-			b.SetBytes(int64(len(text)))
+			b.SetBytes(int64(size))
 			for b.Loop() {
-				ref.EncodeOrdinary(text)
+				for _, s := range texts {
+					ref.EncodeOrdinary(s)
+				}
 			}
 			b.ReportMetric(float64(tokens)*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
 		})
@@ -75,7 +83,7 @@ func BenchmarkCount(b *testing.B) {
 
 func BenchmarkExample(b *testing.B) {
 	exs := benchExamples(5000)
-	size := len(benchText(exs))
+	_, size := benchTexts(exs)
 	for _, model := range []string{"gpt-4o-mini", "gpt-3.5-turbo"} {
 		c, err := New(model)
 		if err != nil {

@@ -83,6 +83,12 @@ func (m *mergeState) mergeCount(ranks *rankTable, piece string) int {
 	if len(piece) >= heapFrom {
 		return m.mergeCountHeap(ranks, piece)
 	}
+	return m.mergeCountLinear(ranks, piece)
+}
+
+// mergeCountLinear is tiktoken's byte_pair_merge: a scan for the lowest
+// rank after every merge.
+func (m *mergeState) mergeCountLinear(ranks *rankTable, piece string) int {
 	parts := m.parts[:0]
 	minRank, minAt := uint32(noRank), -1
 	for i := 0; i < len(piece)-1; i++ {

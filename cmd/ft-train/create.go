@@ -43,6 +43,9 @@ func train(ctx context.Context, f *flags, getenv func(string) string, stdin io.R
 			fs.validation = uploaded{ID: f.ValidationFile}
 		}
 	}
+	if !f.DryRun && (fs.train.DryRun || fs.validation.DryRun) {
+		return cli.Errorf(cli.ExitUsage, "the files come from ft-upload --dry-run and are not on the API; add --dry-run, or upload them for real")
+	}
 	req, err := buildRequest(f, fs)
 	if err != nil {
 		return err

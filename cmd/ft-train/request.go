@@ -50,6 +50,7 @@ type uploaded struct {
 	Examples int    `json:"examples"`
 	Tokens   int64  `json:"tokens"`
 	Filename string `json:"filename"`
+	DryRun   bool   `json:"dry_run"` // from ft-upload --dry-run: not on the API
 }
 
 // files are the training and validation files of a job, with the counts

@@ -136,9 +136,11 @@ func (c *checker) messages(path string, v any, k msgKind) bool {
 	list, ok := v.([]any)
 	switch {
 	case v == nil || ok && len(list) == 0:
-		what := "absent"
-		if _, present := c.lookup(path); present {
-			what = "empty"
+		what := "empty"
+		if _, present := c.lookup(path); !present {
+			what = "absent"
+		} else if v == nil {
+			what = "null"
 		}
 		c.add(CodeMissingMessagesList, path, "the messages list is %s", what)
 		return false
@@ -167,6 +169,7 @@ func (c *checker) message(path string, v any, k msgKind) {
 	m, ok := v.(map[string]any)
 	if !ok {
 		c.add(CodeInvalidType, path, "a message must be an object, not %s", describe(v))
+		c.badRole = true
 		return
 	}
 	rv, ok := m["role"]
@@ -237,7 +240,7 @@ func (c *checker) message(path string, v any, k msgKind) {
 		if !hasWeight || w != float64(0) {
 			c.trained = true
 		}
-		if c.rules.AnswerJSON && hasText {
+		if c.rules.AnswerJSON && hasText && !(calls && strings.TrimSpace(text) == "") {
 			c.answerJSON(path+".content", text)
 		}
 	}

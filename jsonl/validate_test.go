@@ -59,7 +59,7 @@ var codeCases = []codeCase{
 	{name: "forced format", rules: Rules{Format: FormatCompletion}, line: chat("", usr, asst), code: CodeFormatMixed, in: "--format completion"},
 	{name: "empty messages", line: `{"messages":[]}`, code: CodeMissingMessagesList, path: "messages", in: "empty"},
 	{name: "no messages", line: `{"id":1}`, code: CodeMissingMessagesList, path: "messages", in: "absent"},
-	{name: "null messages", line: `{"messages":null}`, code: CodeMissingMessagesList, path: "messages"},
+	{name: "null messages", line: `{"messages":null}`, code: CodeMissingMessagesList, path: "messages", in: "null"},
 	{name: "no role", line: chat("", `{"content":"x"}`, asst), code: CodeMessageMissingKey, path: "messages[0].role"},
 	{name: "no content", line: chat("", `{"role":"user"}`, asst), code: CodeMessageMissingKey, path: "messages[0].content"},
 	{name: "tool without id", line: chat(weather, usr, call("c1", "get_weather", `"{}"`), `{"role":"tool","content":"ok"}`, asst), code: CodeMessageMissingKey, path: "messages[2].tool_call_id"},
@@ -209,6 +209,7 @@ var validLines = []struct {
 	{"json answer", Rules{AnswerJSON: true}, chat("", sys, usr, `{"role":"assistant","content":"{\"find\":{}}"}`)},
 	{"under the limit", Rules{Limit: 3, Count: countMessages}, chat("", sys, usr, asst)},
 	{"tool call answering json", Rules{AnswerJSON: true}, chat(weather, sys, usr, call("c", "get_weather", `"{}"`))},
+	{"tool call with empty content answering json", Rules{AnswerJSON: true}, chat(weather, sys, usr, `{"role":"assistant","content":"","tool_calls":[{"id":"c","type":"function","function":{"name":"get_weather","arguments":"{}"}}]}`)},
 }
 
 func TestValidLines(t *testing.T) {

@@ -100,6 +100,7 @@ var codeCases = []codeCase{
 	{name: "weight string", line: chat("", usr, `{"role":"assistant","content":"A","weight":"1"}`), code: CodeInvalidWeight},
 	{name: "audio part", line: chat("", `{"role":"user","content":[{"type":"input_audio","input_audio":{}}]}`, asst), code: CodeInvalidPartType, path: "messages[0].content[0].type", in: "input_audio"},
 	{name: "ftp image", line: chat("", `{"role":"user","content":[`+image("ftp://x/y.png")+`]}`, asst), code: CodeInvalidImageURL, path: "messages[0].content[0].image_url.url"},
+	{name: "no host", line: chat("", `{"role":"user","content":[`+image("https://")+`]}`, asst), code: CodeInvalidImageURL},
 	{name: "data url not image", line: chat("", `{"role":"user","content":[`+image("data:text/plain;base64,AAAA")+`]}`, asst), code: CodeInvalidImageURL},
 	{name: "image in assistant", line: chat("", usr, `{"role":"assistant","content":[`+image("https://x/y.png")+`]}`), code: CodeImageNotAllowed, path: "messages[1].content[0]"},
 	{name: "image in preference", line: pref(`{"role":"user","content":[`+image("https://x/y.png")+`]}`, asst, `{"role":"assistant","content":"B"}`), code: CodeImageNotAllowed},

@@ -27,7 +27,7 @@ func mongoAnswer(convert func(*mongoquery.Query) (string, error)) answerFormat {
 			if errors.Is(err, mongoquery.ErrScript) {
 				msg = "the answer is a script of several statements"
 			}
-			return "", &problem{Code: "mongo_unconvertible", Message: msg}
+			return "", &problem{Code: mongoquery.CodeUnconvertible, Message: msg}
 		}
 		return out, nil
 	}

@@ -317,9 +317,9 @@ func (a *analyzer) chain(segs []seg) bool {
 		a.values(opArgs)
 	case dbLevel:
 		if dbWriteMethods[op] {
-			a.note("mongo_unsafe_operation", op, opPos)
+			a.note(CodeUnsafeOperation, op, opPos)
 		} else if !dbReadMethods[op] {
-			a.note("mongo_unknown_method", op, opPos)
+			a.note(CodeUnknownMethod, op, opPos)
 		}
 		if op == "aggregate" {
 			a.operationArgs(op, opArgs, first)
@@ -328,9 +328,9 @@ func (a *analyzer) chain(segs []seg) bool {
 		}
 	default:
 		if writeOperations[op] {
-			a.note("mongo_unsafe_operation", op, opPos)
+			a.note(CodeUnsafeOperation, op, opPos)
 		} else if !readOperations[op] {
-			a.note("mongo_unknown_method", op, opPos)
+			a.note(CodeUnknownMethod, op, opPos)
 		}
 		a.operationArgs(op, opArgs, first)
 	}
@@ -344,7 +344,7 @@ func (a *analyzer) chain(segs []seg) bool {
 			a.q.mods = append(a.q.mods, call{name: s.name, pos: s.pos, args: s.args, member: !s.isCall})
 		}
 		if !modifiers[s.name] && !s.index {
-			a.note("mongo_unknown_method", s.name, s.pos)
+			a.note(CodeUnknownMethod, s.name, s.pos)
 		}
 		a.values(s.args)
 	}
@@ -382,7 +382,7 @@ func isStage(n *node) bool {
 func (a *analyzer) object(n *node) {
 	if len(n.props) == 1 && n.props[0].key == "error" && !n.props[0].computed && n.props[0].value.kind == kString {
 		a.q.Operation = "error"
-		a.note("mongo_error_answer", "", n.pos)
+		a.note(CodeErrorAnswer, "", n.pos)
 		return
 	}
 	if isStage(n) {
@@ -523,7 +523,7 @@ func (a *analyzer) command(n *node, first bool) bool {
 		}
 	}
 	if !readOperations[op] {
-		a.note("mongo_unsafe_operation", op, n.props[0].pos)
+		a.note(CodeUnsafeOperation, op, n.props[0].pos)
 	}
 	var args []*node
 	switch op {
@@ -604,7 +604,7 @@ func (a *analyzer) stage(el *node, top bool) {
 		}
 	}
 	if el.kind != kObject || len(el.props) != 1 || el.props[0].computed || !strings.HasPrefix(el.props[0].key, "$") {
-		a.note("mongo_invalid_stage", "", el.pos)
+		a.note(CodeInvalidStage, "", el.pos)
 		if el.kind == kObject {
 			// Keys of a malformed stage are most likely stages: do not
 			// report them as unknown operators.
@@ -621,9 +621,9 @@ func (a *analyzer) stage(el *node, top bool) {
 	a.q.AllStages = append(a.q.AllStages, name)
 	switch {
 	case unsafeNames[name]:
-		a.note("mongo_unsafe_operator", name, el.props[0].pos)
+		a.note(CodeUnsafeOperator, name, el.props[0].pos)
 	case !stages[name]:
-		a.note("mongo_unknown_stage", name, el.props[0].pos)
+		a.note(CodeUnknownStage, name, el.props[0].pos)
 	}
 	if body.kind != kObject {
 		a.value(body, 0)
@@ -647,9 +647,9 @@ func (a *analyzer) prop(p prop, level int) {
 		a.q.Operators = append(a.q.Operators, p.key)
 		switch {
 		case unsafeNames[p.key]:
-			a.note("mongo_unsafe_operator", p.key, p.pos)
+			a.note(CodeUnsafeOperator, p.key, p.pos)
 		case !operators[p.key]:
-			a.note("mongo_unknown_operator", p.key, p.pos)
+			a.note(CodeUnknownOperator, p.key, p.pos)
 		}
 		if p.key == "$literal" {
 			return

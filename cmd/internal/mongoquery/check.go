@@ -24,6 +24,9 @@ const (
 	CodeUnknownOperator = "mongo_unknown_operator" // a $name MongoDB does not have
 	CodeUnknownMethod   = "mongo_unknown_method"   // a collection or cursor method mongosh does not have
 	CodeFenced          = "mongo_code_fence"       // the answer is wrapped in a Markdown code fence
+	// CodeUnconvertible is for a query that has no form in the writing asked
+	// for (ToJSON, ToMongosh); Check never returns it.
+	CodeUnconvertible = "mongo_unconvertible"
 )
 
 // Problem is one finding about an answer. Offset, Line and Column locate it

@@ -843,6 +843,14 @@ var reserved = map[string]bool{
 	"while": true, "with": true, "export": true, "import": true, "extends": true,
 }
 
+// notReference are the words that cannot stand for a variable, as in the
+// shorthand property {name}.
+var notReference = set(`
+break case catch class const continue debugger default delete do else enum
+export extends false finally for function if import in instanceof new null
+return super switch this throw true try typeof var void while with
+`)
+
 func (p *parser) array() *node {
 	open := p.expect("[")
 	n := &node{kind: kArray, pos: open.pos}
@@ -920,7 +928,7 @@ func (p *parser) property() prop {
 		p.expect("{")
 		pr.value = &node{kind: kFunc, pos: open, flags: "method", stmts: p.block()}
 		pr.value.end = p.prevEnd()
-	case k.kind == tIdent && (p.is(",") || p.is("}") || p.is("=")):
+	case k.kind == tIdent && !notReference[k.text] && (p.is(",") || p.is("}") || p.is("=")):
 		// Shorthand {a} refers to a variable a.
 		pr.value = &node{kind: kIdent, pos: k.pos, end: k.end, str: k.text}
 		if p.accept("=") {

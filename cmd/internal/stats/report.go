@@ -259,6 +259,11 @@ func (a *Analyzer) duplicates(files []*fileAcc) Duplicates {
 		}
 		sortEntries(entries)
 	}
+	// Groups are listed in the order of their first line (entries with one
+	// hash are sorted by file and line), not in hash order, which changes
+	// from run to run.
+	type span struct{ i, j int }
+	var groups []span
 	for i := 0; i < len(entries); {
 		j := i + 1
 		for j < len(entries) && entries[j].hash == entries[i].hash {
@@ -266,17 +271,26 @@ func (a *Analyzer) duplicates(files []*fileAcc) Duplicates {
 		}
 		if j-i > 1 {
 			d.Examples += j - i - 1
-			if len(d.Groups) < maxGroups {
-				g := make([]Loc, 0, j-i)
-				for _, e := range entries[i:j] {
-					g = append(g, Loc{a.files[e.file].name, int(e.line)})
-				}
-				d.Groups = append(d.Groups, g)
-			} else {
-				d.Truncated = true
-			}
+			groups = append(groups, span{i, j})
 		}
 		i = j
+	}
+	slices.SortFunc(groups, func(x, y span) int {
+		a, b := entries[x.i], entries[y.i]
+		if a.file != b.file {
+			return int(a.file) - int(b.file)
+		}
+		return int(a.line) - int(b.line)
+	})
+	if len(groups) > maxGroups {
+		groups, d.Truncated = groups[:maxGroups], true
+	}
+	for _, g := range groups {
+		locs := make([]Loc, 0, g.j-g.i)
+		for _, e := range entries[g.i:g.j] {
+			locs = append(locs, Loc{a.files[e.file].name, int(e.line)})
+		}
+		d.Groups = append(d.Groups, locs)
 	}
 	return d
 }

@@ -302,8 +302,10 @@ type forkedAnswers struct {
 }
 
 func (f *forkedAnswers) Fork() Section { f.forks++; return &forkedAnswers{} }
-func (f *forkedAnswers) Join(s Section) {
-	f.seen = append(f.seen, s.(*forkedAnswers).seen...)
+func (f *forkedAnswers) Join(forks []Section) {
+	for _, s := range forks {
+		f.seen = append(f.seen, s.(*forkedAnswers).seen...)
+	}
 	slices.SortFunc(f.seen, func(a, b string) int {
 		var la, lb int
 		fmt.Sscanf(a, "f.jsonl:%d:", &la)
@@ -328,5 +330,25 @@ func TestForkedSection(t *testing.T) {
 	}
 	if fmt.Sprint(sec.seen) != fmt.Sprint(want) {
 		t.Errorf("joined section saw %d answers, want %d in line order", len(sec.seen), len(want))
+	}
+}
+
+func TestDuplicateGroupOrder(t *testing.T) {
+	// Groups come in the order of their first line, whatever their hashes.
+	var b strings.Builder
+	for i := range 40 {
+		fmt.Fprintf(&b, `{"messages":[{"role":"user","content":"q%d"}]}`+"\n", i%10)
+	}
+	cfg := testConfig(2)
+	cfg.Leakage = false
+	rep, _ := analyze(t, cfg, "d.jsonl", b.String())
+	if rep.Duplicates.Examples != 30 || len(rep.Duplicates.Groups) != 10 {
+		t.Fatalf("duplicates %d in %d groups, want 30 in 10", rep.Duplicates.Examples, len(rep.Duplicates.Groups))
+	}
+	for i, g := range rep.Duplicates.Groups {
+		want := []Loc{{"d.jsonl", i + 1}, {"d.jsonl", i + 11}, {"d.jsonl", i + 21}, {"d.jsonl", i + 31}}
+		if fmt.Sprint(g) != fmt.Sprint(want) {
+			t.Errorf("group %d = %v, want %v", i, g, want)
+		}
 	}
 }

@@ -57,13 +57,13 @@ type Section interface {
 type Forker interface {
 	Section
 	// Fork returns an empty section of the same kind for one worker. It is
-	// fed that worker's examples: in input order within a batch of lines,
-	// batches in any order.
+	// fed that worker's examples in input order (a worker takes batches of
+	// lines in order; other workers take the batches in between).
 	Fork() Section
-	// Join adds a fork's findings into the section; it is called for every
-	// fork at the end of each file. The result must not depend on how the
-	// lines were shared out (keep lists sorted by file and line).
-	Join(Section)
+	// Join adds the findings of all the forks of one file into the
+	// section, once at the end of each file. The result must not depend on
+	// how the lines were shared out (merge lists by line).
+	Join(forks []Section)
 }
 
 // Split says what a file is for.
@@ -250,11 +250,13 @@ func (a *Analyzer) ReadFile(r io.Reader, name string, split Split) error {
 			free <- b
 		}
 	}
-	for _, w := range workers {
-		for i, f := range w.forks {
-			if f != nil {
-				a.cfg.Sections[i].(Forker).Join(f)
+	for i, s := range a.cfg.Sections {
+		if f, ok := s.(Forker); ok {
+			forks := make([]Section, len(workers))
+			for j, w := range workers {
+				forks[j] = w.forks[i]
 			}
+			f.Join(forks)
 		}
 	}
 	var le *jsonl.LineError

@@ -7,10 +7,10 @@ import (
 
 // analyzer fills a Query from the parsed expression or statements.
 type analyzer struct {
-	q       *Query
-	base    int
-	vars    map[string]*node
-	first   bool // the query being read is the answer's main one
+	q     *Query
+	base  int
+	vars  map[string]*node
+	first bool // the query being read is the answer's main one
 	// depthOfQuotes is how many string literals the text was found in.
 	depthOfQuotes int
 }

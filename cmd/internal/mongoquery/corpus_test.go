@@ -71,6 +71,8 @@ func TestCorpus(t *testing.T) {
 		{FormScript, "switch (x) { case 1: db.a.find(); break; default: db.b.find() }"},
 		{FormScript, "do { db.a.find() } while (false)"},
 		{FormScript, "class A { m() { return 1 } }\ndb.a.find()"},
+		{FormScript, "outer: for (const c of ['a', 'b']) { db[c].find(); continue outer }"},
+		{FormScript, "import { MongoClient } from 'mongodb'\nimport assert from \"assert\";\nexport const q = db.a.find({ x: 1 })"},
 	}
 	for _, c := range corpus {
 		q, err := Parse(c.src)

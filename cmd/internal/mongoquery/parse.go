@@ -262,7 +262,28 @@ func (p *parser) statement() *stmt {
 		p.endStatement()
 		return s
 	}
+	if n := p.peekAt(1); n.kind == tPunct && n.text == ":" && !notReference[t.text] {
+		// A label, as in outer: for (…) {…}.
+		p.advance()
+		p.advance()
+		return p.statement()
+	}
 	switch t.text {
+	case "import":
+		if n := p.peekAt(1); !(n.kind == tPunct && (n.text == "(" || n.text == ".")) {
+			// import … from "mongodb": nothing to read in it.
+			p.advance()
+			s.kind = "other"
+			for n := p.peek(); n.kind != tEOF && !(n.kind == tPunct && n.text == ";") && !(n.nl && p.prevIsString()); n = p.peek() {
+				p.advance()
+			}
+			p.accept(";")
+			return s
+		}
+	case "export":
+		p.advance()
+		p.accept("default")
+		return p.statement()
 	case "var", "let", "const":
 		p.advance()
 		s.kind = "var"
@@ -373,6 +394,12 @@ func (p *parser) statement() *stmt {
 		p.endStatement()
 	}
 	return s
+}
+
+// prevIsString reports whether the last token read was a string, which ends
+// an import declaration.
+func (p *parser) prevIsString() bool {
+	return p.i > 0 && p.toks[p.i-1].kind == tStr
 }
 
 // block parses statements up to and including a closing brace.

@@ -80,7 +80,11 @@ func Check(q *Query, parseErr error, allowUnsafe bool) []Problem {
 			add(SeverityError, n.code, n.pos, "unknown stage %q", n.name)
 		case CodeUnsafeOperator:
 			if !allowUnsafe {
-				add(SeverityError, n.code, n.pos, "%s writes data or runs JavaScript (allow with --allow-unsafe)", n.name)
+				what := "runs JavaScript on the server"
+				if n.name == "$out" || n.name == "$merge" {
+					what = "writes to a collection"
+				}
+				add(SeverityError, n.code, n.pos, "%s %s (allow with --allow-unsafe)", n.name, what)
 			}
 		case CodeUnsafeOperation:
 			if !allowUnsafe {

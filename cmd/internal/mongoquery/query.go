@@ -2,11 +2,14 @@
 // three writings found in text-to-MongoDB datasets: JSON or Extended JSON
 // (a filter, a pipeline, a {"type": …} wrapper or a database command),
 // mongosh code (db.orders.find({…}).sort({…}) with JavaScript object
-// literals), and scripts of several statements, which are recognised but not
-// taken apart.
+// literals), and scripts of several statements, which are recognised as
+// such while the db calls in them are still read.
 //
-// JavaScript values the reader has no use for (new Date(…) arithmetic, method
-// calls, functions) are kept as opaque values rather than refused.
+// The reader is a small, tolerant JavaScript parser, not a JSON decoder:
+// JavaScript values it has no use for (new Date(…) arithmetic, method calls,
+// functions) are kept as opaque values rather than refused. Check turns what
+// was read into findings with stable codes, ToJSON and ToMongosh rewrite a
+// query in one writing, and Stats describes a whole dataset.
 package mongoquery
 
 import (

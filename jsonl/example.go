@@ -38,7 +38,7 @@ type Message struct {
 	Role         string        `json:"role"`
 	Content      Content       `json:"content"`
 	Name         string        `json:"name,omitempty"`
-	Weight       *int          `json:"weight,omitempty"`
+	Weight       *float64      `json:"weight,omitempty"` // 0 or 1; a float so that 1.0 decodes
 	Refusal      *string       `json:"refusal,omitempty"`
 	ToolCalls    []ToolCall    `json:"tool_calls,omitempty"`
 	ToolCallID   string        `json:"tool_call_id,omitempty"`

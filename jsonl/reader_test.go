@@ -207,3 +207,15 @@ func FuzzReader(f *testing.F) {
 		}
 	})
 }
+
+func TestDecodeWeightWrittenAsFloat(t *testing.T) {
+	r := NewReader(strings.NewReader(`{"messages":[{"role":"assistant","content":"a","weight":1.0},{"role":"assistant","content":"b","weight":0}]}`+"\n"), "f")
+	r.Next()
+	var ex Example
+	if err := r.Decode(&ex); err != nil {
+		t.Fatal(err)
+	}
+	if !ex.Messages[0].Trained() || ex.Messages[1].Trained() {
+		t.Fatalf("Trained() = %v, %v; want true, false", ex.Messages[0].Trained(), ex.Messages[1].Trained())
+	}
+}

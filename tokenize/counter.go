@@ -105,6 +105,9 @@ func (c *Counter) Clone() *Counter {
 // Text returns the number of tokens in s (encode_ordinary: special-token
 // text is counted as plain text).
 func (c *Counter) Text(s string) int {
+	if s == "" {
+		return 0
+	}
 	if len(s) > memoMaxLen {
 		return c.enc.count(c.st, s)
 	}

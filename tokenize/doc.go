@@ -4,7 +4,24 @@
 // holds the table of fine-tunable models with their encodings, per-example
 // token limits and training prices.
 //
-// The rank tables are embedded in the program; nothing is downloaded.
+// Counting is tiktoken's encode_ordinary: text that looks like a special
+// token ("<|endoftext|>") is counted as the plain text it is. OpenAI rejects
+// training files that contain such text (SpecialTokens lists it, for the
+// validator), so a count of it is only ever an estimate of a file that will
+// not be accepted as it is.
+//
+// The counter is built here rather than taken from a library: the split
+// patterns of both encodings are implemented by hand over character tables
+// of Unicode 16.0 (the version of tiktoken's regex engine; Go's unicode
+// package is at 15.0, which makes libraries built on it miscount letters
+// new in 16.0), and the byte-pair merges run over the rank files embedded by
+// github.com/pkoukk/tiktoken-go-loader, so nothing is downloaded. The counts
+// are checked against npm tiktoken (OpenAI's tiktoken built to WASM) on a
+// corpus in testdata, and against pkoukk/tiktoken-go by differential tests
+// and a fuzz target.
+//
+// Memory is bounded: a Counter keeps a fixed-size memo of whole strings and
+// a piece cache that is dropped when full.
 //
 // The package never prints, exits or reads the environment.
 package tokenize

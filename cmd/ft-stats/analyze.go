@@ -25,7 +25,7 @@ func analyze(f *flags, stdin io.Reader, stdout io.Writer, diag func(error)) erro
 	cfg := stats.Config{
 		Model:      model,
 		Models:     tokenize.Models(),
-		ExactCosts: f.ExactCosts,
+		ExactCosts: !f.SampledCosts,
 		Leakage:    len(f.Val) > 0,
 		Workers:    f.Workers,
 		Sections:   sections(),

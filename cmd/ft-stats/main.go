@@ -13,7 +13,7 @@
 //
 // Usage:
 //
-//	ft-stats [--model M] [--json] [--exact-costs] [--val FILE]... [FILE...]
+//	ft-stats [--model M] [--json] [--sampled-costs] [--val FILE]... [FILE...]
 package main
 
 import (
@@ -31,7 +31,7 @@ type flags struct {
 	Model           string   `help:"Model to count, cap and price for; ft: names count as their base model." default:"gpt-4o-mini-2024-07-18" env:"BASE_MODEL" placeholder:"M"`
 	JSON            bool     `name:"json" help:"Write the report as one JSON object instead of text."`
 	Val             []string `help:"A validation file: reported, checked for turns that also occur in the training files, not billed. Repeatable." aliases:"validation" placeholder:"FILE"`
-	ExactCosts      bool     `help:"Count every example in every encoding for the cost table (twice the work); by default models of another encoding than --model's are scaled from a sample."`
+	SampledCosts    bool     `help:"Count the cost table's models of the other encoding on a sample (the first 1024 lines, then 1 in 16) and scale the rest, instead of every line."`
 	Workers         int      `help:"Counting goroutines (default: one per core)." default:"0" hidden:""`
 	Files           []string `arg:"" optional:"" help:"Training files; none or - means stdin."`
 	cli.VersionFlag `embed:""`

@@ -203,7 +203,7 @@ func (t *textWriter) costs(s *Summary) {
 	note := ""
 	for _, c := range s.Costs {
 		if !c.Exact {
-			note = "; ≈ scaled from a sample, see --exact-costs"
+			note = "; ≈ scaled from a sample"
 			break
 		}
 	}

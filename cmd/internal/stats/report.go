@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/ft-tools/ft/jsonl"
 )
 
 // Report is the whole analysis: the combined training data at the top
@@ -15,8 +17,9 @@ type Report struct {
 	Files         []Summary `json:"files"`
 	// Leakage is present when validation files were read.
 	Leakage *Leakage `json:"leakage,omitempty"`
-	// Sections holds the optional sections' reports by name.
-	Sections map[string]any `json:"sections,omitempty"`
+	// Sections holds the optional sections' reports by name; in JSON each
+	// is a top-level key ("queries") beside the built-in ones.
+	Sections map[string]any `json:"-"`
 
 	sections []Section
 }
@@ -170,6 +173,22 @@ func (a *Analyzer) Report() *Report {
 		rep.sections = append(rep.sections, s)
 	}
 	return rep
+}
+
+// MarshalJSON writes the report with each optional section at the top
+// level, so that a section reads as `.queries`, like every built-in figure.
+func (r Report) MarshalJSON() ([]byte, error) {
+	type plain Report
+	b, err := jsonl.Marshal(plain(r))
+	if err != nil || len(r.Sections) == 0 {
+		return b, err
+	}
+	sections, err := jsonl.Marshal(r.Sections)
+	if err != nil {
+		return nil, err
+	}
+	// Both are objects: join {…} and {…} into one.
+	return append(append(b[:len(b)-1], ','), sections[1:]...), nil
 }
 
 func slicesIndex(s []*fileAcc, f *fileAcc) int {

@@ -2,6 +2,7 @@ package stats
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -350,5 +351,23 @@ func TestDuplicateGroupOrder(t *testing.T) {
 		if fmt.Sprint(g) != fmt.Sprint(want) {
 			t.Errorf("group %d = %v, want %v", i, g, want)
 		}
+	}
+}
+
+func TestReportSectionsAreTopLevelKeys(t *testing.T) {
+	rep := Report{Summary: Summary{Model: "m", Examples: 2}, Sections: map[string]any{"queries": map[string]int{"parsed": 2}}}
+	b, err := jsonl.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(b, &top); err != nil {
+		t.Fatalf("%v in %s", err, b)
+	}
+	if string(top["queries"]) != `{"parsed":2}` || string(top["examples"]) != "2" {
+		t.Fatalf("queries = %s, examples = %s in %s", top["queries"], top["examples"], b)
+	}
+	if _, ok := top["sections"]; ok {
+		t.Fatalf("a sections key remains: %s", b)
 	}
 }

@@ -26,7 +26,7 @@ func analyze(f *flags, stdin io.Reader, stdout io.Writer, diag func(error)) erro
 		Model:      model,
 		Models:     tokenize.Models(),
 		ExactCosts: !f.SampledCosts,
-		Leakage:    len(f.Val) > 0,
+		Leakage:    len(f.Val) > 0 || len(f.Files) > 1,
 		Workers:    f.Workers,
 		Sections:   sections(),
 		BadLine:    func(e *jsonl.LineError) { diag(e) },
@@ -55,10 +55,11 @@ func analyze(f *flags, stdin io.Reader, stdout io.Writer, diag func(error)) erro
 			}
 		}
 	}
-	for _, arg := range cli.Inputs(f.Files) {
+	train, val := splitInputs(cli.Inputs(f.Files), f.Val)
+	for _, arg := range train {
 		read(arg, stats.Training)
 	}
-	for _, arg := range f.Val {
+	for _, arg := range val {
 		read(arg, stats.Validation)
 	}
 	rep := a.Report()
@@ -84,6 +85,17 @@ func analyze(f *flags, stdin io.Reader, stdout io.Writer, diag func(error)) erro
 		return cli.Errorf(cli.ExitDataError, "%d bad %s not counted", bad, map[bool]string{true: "line", false: "lines"}[bad == 1])
 	}
 	return nil
+}
+
+// splitInputs tells training files from validation files. With --val the
+// arguments are all training files; without it the first argument is the
+// training file and the others validate it, so that the pipeline's
+// `ft-stats train.jsonl val.jsonl` checks for leakage and bills only training.
+func splitInputs(args, val []string) (train, validation []string) {
+	if len(val) > 0 || len(args) < 2 {
+		return args, val
+	}
+	return args[:1], args[1:]
 }
 
 // counters makes one counter per encoding used by the model and the cost

@@ -6,9 +6,9 @@
 // p99), a histogram of example lengths, the examples over the model's
 // per-example limit, duplicates, the cookbook's recommended number of
 // epochs, the billed tokens and the training cost, and the cost on every
-// fine-tunable model. Files given with --val are validation files: their
-// user and assistant turns are looked up in the training files (leakage)
-// and they are not billed. Bad lines are reported with their line, counted
+// fine-tunable model. Validation files (given with --val, or every file
+// after the first when --val is not used) are not billed, and their user and
+// assistant turns are looked up in the training files (leakage). Bad lines are reported with their line, counted
 // and left out; the exit status is then 1.
 //
 // Usage:
@@ -33,14 +33,15 @@ type flags struct {
 	Val             []string `help:"A validation file: reported, checked for turns that also occur in the training files, not billed. Repeatable." aliases:"validation" placeholder:"FILE"`
 	SampledCosts    bool     `help:"Count the cost table's models of the other encoding on a sample (the first 1024 lines, then 1 in 16) and scale the rest, instead of every line."`
 	Workers         int      `help:"Counting goroutines (default: one per core)." default:"0" hidden:""`
-	Files           []string `arg:"" optional:"" help:"Training files; none or - means stdin."`
+	Files           []string `arg:"" optional:"" help:"Training files (without --val: the training file, then validation files); none or - means stdin."`
 	cli.VersionFlag `embed:""`
 }
 
 var help = cli.Help{
 	Summary: "Report examples, tokens, duplicates, leakage, epochs and training cost of fine-tuning JSONL.",
 	Examples: []string{
-		"ft-stats train.jsonl --val val.jsonl",
+		"ft-stats train.jsonl val.jsonl",
+		"ft-stats --val val.jsonl shard1.jsonl shard2.jsonl",
 		"ft-format pairs.json | ft-stats --model gpt-4.1-mini",
 		"ft-stats --json train.jsonl | jq .estimated_cost_usd",
 	},

@@ -86,16 +86,7 @@ func train(ctx context.Context, f *flags, getenv func(string) string, stdin io.R
 }
 
 // sleep waits between create attempts; tests replace it.
-var sleep = func(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
+var sleep = openai.Sleep
 
 // createOnce creates the job at most once. The request carries a random
 // ft_request tag; when an attempt fails in a way that may have reached the

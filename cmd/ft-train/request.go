@@ -281,18 +281,5 @@ func (e estimate) String() string {
 		return "cost not estimated: " + e.Why
 	}
 	return fmt.Sprintf("estimated cost $%.2f: %s tokens × %d epochs = %s trained tokens at $%.2f per 1M (%s)",
-		e.USD, group(e.Tokens), e.Epochs, group(e.Trained), e.Price, e.Model)
-}
-
-// group writes n with thousands separators.
-func group(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 && s[i-1] != '-' {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
+		e.USD, cli.Thousands(e.Tokens), e.Epochs, cli.Thousands(e.Trained), e.Price, e.Model)
 }

@@ -91,7 +91,7 @@ func upload(ctx context.Context, f *flags, getenv func(string) string, stdin io.
 				how = fmt.Sprintf("the Uploads API in %d parts", (l.Bytes+partSize-1)/partSize)
 			}
 			cli.Warnf(stderr, name, "dry run: would send %s (%s, %d examples, %s tokens) as %s through %s, unless a file with the same content is already there",
-				l.Name, size(l.Bytes), l.Examples, group(l.Tokens), l.remoteName(), how)
+				l.Name, size(l.Bytes), l.Examples, cli.Thousands(l.Tokens), l.remoteName(), how)
 			w.Encode(line{File: openai.File{ID: "file-dry-run-" + l.SHA256[:hashTagLen], Object: "file", Bytes: l.Bytes, Filename: l.remoteName(), Purpose: purpose},
 				SHA256: l.SHA256, Examples: l.Examples, Tokens: l.Tokens, Split: l.Split, DryRun: true})
 		}
@@ -109,7 +109,7 @@ func upload(ctx context.Context, f *flags, getenv func(string) string, stdin io.
 			return err
 		}
 		if !out.Reused {
-			cli.Warnf(stderr, name, "%s: sent as %s (%s, %d examples, %s tokens)", l.Name, out.ID, size(l.Bytes), l.Examples, group(l.Tokens))
+			cli.Warnf(stderr, name, "%s: sent as %s (%s, %d examples, %s tokens)", l.Name, out.ID, size(l.Bytes), l.Examples, cli.Thousands(l.Tokens))
 		}
 		w.Encode(out)
 		if err := w.Flush(); err != nil {
@@ -131,19 +131,6 @@ func firstOf(vals ...string) string {
 		}
 	}
 	return ""
-}
-
-// group writes n with thousands separators.
-func group(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }
 
 // line is what ft-upload writes for each file: the file object, plus what

@@ -54,7 +54,7 @@ func waitJobs(ctx context.Context, f *flags, getenv func(string) string, stdin i
 		return cli.Report(stderr, name, cli.WithCode(cli.ExitUsage, err))
 	}
 	w := &waiter{client: client, out: jsonl.NewWriter(stdout), stderr: stderr, tty: cli.IsTerminal(stderr),
-		interval: f.Interval, sleep: sleepCtx}
+		interval: f.Interval, sleep: openai.Sleep}
 	if !f.NoState {
 		dir := f.StateDir
 		if dir == "" {
@@ -342,7 +342,7 @@ func (w *waiter) summarize(ctx context.Context, f *followed) {
 		cli.Warnf(w.stderr, name, "%s %s: %s", j.ID, j.Status, why)
 	}
 	if j.TrainedTokens > 0 {
-		cli.Warnf(w.stderr, name, "%s trained tokens%s", group(j.TrainedTokens), estimateNote(j))
+		cli.Warnf(w.stderr, name, "%s trained tokens%s", cli.Thousands(j.TrainedTokens), estimateNote(j))
 	}
 	pts := f.points
 	if f.resumed {
@@ -367,11 +367,11 @@ func estimateNote(j openai.Job) string {
 	}
 	h := j.EffectiveHyperparameters()
 	if h == nil || h.NEpochs == nil || h.NEpochs.Auto || h.NEpochs.N <= 0 {
-		return fmt.Sprintf(" (%s tokens per epoch in the training file)", group(tokens))
+		return fmt.Sprintf(" (%s tokens per epoch in the training file)", cli.Thousands(tokens))
 	}
 	epochs := int64(h.NEpochs.N)
 	est := tokens * epochs
-	return fmt.Sprintf(" (estimated %s: %s tokens × %d epochs; %+.1f%%)", group(est), group(tokens), epochs,
+	return fmt.Sprintf(" (estimated %s: %s tokens × %d epochs; %+.1f%%)", cli.Thousands(est), cli.Thousands(tokens), epochs,
 		100*(float64(j.TrainedTokens)-float64(est))/float64(est))
 }
 
@@ -454,29 +454,4 @@ func exitFor(status string) int {
 		return cli.ExitOK
 	}
 	return cli.ExitDataError
-}
-
-// sleepCtx waits for d or until ctx ends.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
-// group writes n with thousands separators.
-func group(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 && s[i-1] != '-' {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }

@@ -113,3 +113,11 @@ func TestAtomicFile(t *testing.T) {
 		t.Fatalf("%d files in the directory, want 1", len(entries))
 	}
 }
+
+func TestThousands(t *testing.T) {
+	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", -1000: "-1,000", -100: "-100", 12729: "12,729", 1234567890: "1,234,567,890"} {
+		if got := Thousands(n); got != want {
+			t.Errorf("Thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

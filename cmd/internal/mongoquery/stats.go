@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/ft-tools/ft/cmd/internal/cli"
 )
 
 // Stats accumulates what a dataset's answers ask of MongoDB. The zero value
@@ -151,12 +153,12 @@ func (r StatsReport) WriteText(w io.Writer) error {
 	row := func(key, format string, args ...any) {
 		ew.printf("  %-18s %s\n", key, fmt.Sprintf(format, args...))
 	}
-	row("answers", "%s", group(r.Answers))
+	row("answers", "%s", thousands(r.Answers))
 	if r.Answers == 0 {
 		return ew.err
 	}
 	row("read", "%s single queries (%s), %s scripts, %s unreadable",
-		group(r.Parsed), percent(r.Parsed, r.Answers), group(r.Scripts), group(r.Unreadable))
+		thousands(r.Parsed), percent(r.Parsed, r.Answers), thousands(r.Scripts), thousands(r.Unreadable))
 	if !r.Queries() {
 		row("note", "most answers are not MongoDB queries")
 		return ew.err
@@ -186,7 +188,7 @@ func (r StatsReport) WriteText(w io.Writer) error {
 				ew.printf("    … %d more\n", len(m)-limit)
 				break
 			}
-			ew.printf("    %-*s %7s\n", width, kv.key, group(kv.n))
+			ew.printf("    %-*s %7s\n", width, kv.key, thousands(kv.n))
 		}
 	}
 	list("stages (wherever they occur)", r.Stages, 0)
@@ -225,7 +227,7 @@ func inline(m map[string]int, limit int) string {
 			parts = append(parts, fmt.Sprintf("… %d more", len(m)-limit))
 			break
 		}
-		parts = append(parts, kv.key+" "+group(kv.n))
+		parts = append(parts, kv.key+" "+thousands(kv.n))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -285,15 +287,4 @@ func byCount(m map[string]int) []keyCount {
 	return out
 }
 
-// group writes n with thousands separators, as the rest of the report.
-func group(n int) string {
-	s := strconv.Itoa(n)
-	start := 0
-	if n < 0 {
-		start = 1
-	}
-	for i := len(s) - 3; i > start; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
+func thousands(n int) string { return cli.Thousands(int64(n)) }

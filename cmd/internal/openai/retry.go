@@ -195,7 +195,12 @@ func (d *doer) sleep(ctx context.Context, wait time.Duration) error {
 	if d.cfg.Sleep != nil {
 		return d.cfg.Sleep(ctx, wait)
 	}
-	t := time.NewTimer(wait)
+	return Sleep(ctx, wait)
+}
+
+// Sleep waits for d, or returns ctx's error as soon as ctx ends.
+func Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-ctx.Done():

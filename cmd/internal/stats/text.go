@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/ft-tools/ft/cmd/internal/cli"
 )
 
 // TextOptions shape the text report.
@@ -88,7 +90,7 @@ func (t *textWriter) row(key, format string, args ...any) {
 
 func (t *textWriter) section(title string, s *Summary, full bool) {
 	t.heading(title)
-	ex := fmt.Sprintf("%s", group(int64(s.Examples)))
+	ex := fmt.Sprintf("%s", cli.Thousands(int64(s.Examples)))
 	var notes []string
 	if s.BadLines > 0 {
 		notes = append(notes, plural(s.BadLines, "bad line", "bad lines")+" not counted")
@@ -106,9 +108,9 @@ func (t *textWriter) section(title string, s *Summary, full bool) {
 	t.row("messages/example", "%s", distText(s.Messages))
 	t.row("tokens/example", "%s", distText(s.Tokens.PerExample))
 	t.row("assistant tokens", "%s", distText(s.Tokens.AssistantPerExample))
-	tok := fmt.Sprintf("%s total, %s in assistant turns (%s, %s)", group(s.Tokens.Total), group(s.Tokens.Assistant), s.Encoding, s.Model)
+	tok := fmt.Sprintf("%s total, %s in assistant turns (%s, %s)", cli.Thousands(s.Tokens.Total), cli.Thousands(s.Tokens.Assistant), s.Encoding, s.Model)
 	if s.Tokens.ToolDefinitions > 0 {
-		tok += fmt.Sprintf(", %s in tool definitions", group(s.Tokens.ToolDefinitions))
+		tok += fmt.Sprintf(", %s in tool definitions", cli.Thousands(s.Tokens.ToolDefinitions))
 	}
 	t.row("tokens", "%s", tok)
 	if s.Tokens.ImagesNotCounted > 0 {
@@ -118,10 +120,10 @@ func (t *textWriter) section(title string, s *Summary, full bool) {
 	case s.ExampleLimit == 0:
 		t.row("over limit", "no per-example limit is published for %s", s.Model)
 	case s.OverLimit.Examples == 0:
-		t.row("over limit", "none over %s tokens", group(int64(s.ExampleLimit)))
+		t.row("over limit", "none over %s tokens", cli.Thousands(int64(s.ExampleLimit)))
 	default:
 		t.row("over limit", "%s over %s tokens (truncated in training): %s",
-			plural(s.OverLimit.Examples, "example", "examples"), group(int64(s.ExampleLimit)), locList(s.OverLimit.Lines))
+			plural(s.OverLimit.Examples, "example", "examples"), cli.Thousands(int64(s.ExampleLimit)), locList(s.OverLimit.Lines))
 	}
 	if s.Duplicates.Examples == 0 {
 		t.row("duplicates", "none")
@@ -142,7 +144,7 @@ func (t *textWriter) section(title string, s *Summary, full bool) {
 	}
 	t.row("epochs", "%d (cookbook rule for %s)", s.RecommendedEpochs, plural(s.Examples, "example", "examples"))
 	t.row("billed tokens", "%s (%s per epoch, each example capped at its limit, × %d)",
-		group(s.BillingTokens), group(s.BillingPerEpoch), s.RecommendedEpochs)
+		cli.Thousands(s.BillingTokens), cli.Thousands(s.BillingPerEpoch), s.RecommendedEpochs)
 	if s.EstimatedCostUSD != nil {
 		date := ""
 		if s.PriceDate != "" {
@@ -160,7 +162,7 @@ func (t *textWriter) section(title string, s *Summary, full bool) {
 
 func distText(d Dist) string {
 	return fmt.Sprintf("min %s  max %s  mean %s  p50 %s  p90 %s  p95 %s  p99 %s",
-		group(d.Min), group(d.Max), dec(d.Mean), dec(d.P50), dec(d.P90), dec(d.P95), dec(d.P99))
+		cli.Thousands(d.Min), cli.Thousands(d.Max), dec(d.Mean), dec(d.P50), dec(d.P90), dec(d.P95), dec(d.P99))
 }
 
 var eighths = []string{"", "▏", "▎", "▍", "▌", "▋", "▊", "▉"}
@@ -176,11 +178,11 @@ func (t *textWriter) histogram(bins []Bin) {
 	for i, b := range bins {
 		most = max(most, b.Count)
 		if b.To == 0 {
-			labels[i] = group(b.From) + "+"
+			labels[i] = cli.Thousands(b.From) + "+"
 		} else if b.To-1 == b.From {
-			labels[i] = group(b.From)
+			labels[i] = cli.Thousands(b.From)
 		} else {
-			labels[i] = group(b.From) + "–" + group(b.To-1)
+			labels[i] = cli.Thousands(b.From) + "–" + cli.Thousands(b.To-1)
 		}
 		wide = max(wide, len([]rune(labels[i])))
 	}
@@ -195,7 +197,7 @@ func (t *textWriter) histogram(bins []Bin) {
 			bar = ansiCyan + bar + ansiReset
 		}
 		pad := strings.Repeat(" ", wide-len([]rune(labels[i])))
-		t.printf("    %s%s │%s %s\n", pad, labels[i], bar, group(int64(b.Count)))
+		t.printf("    %s%s │%s %s\n", pad, labels[i], bar, cli.Thousands(int64(b.Count)))
 	}
 }
 
@@ -216,7 +218,7 @@ func (t *textWriter) costs(s *Summary) {
 		}
 		limit := "none"
 		if c.ExampleLimit > 0 {
-			limit = group(int64(c.ExampleLimit))
+			limit = cli.Thousands(int64(c.ExampleLimit))
 		}
 		price, cost := "per hour", "-"
 		if c.USDPerMTok > 0 {
@@ -228,8 +230,8 @@ func (t *textWriter) costs(s *Summary) {
 		case c.Billing == BilledPerToken:
 			price = "unpublished"
 		}
-		rows = append(rows, []string{c.Model, c.Encoding, limit, approx + group(c.Tokens),
-			approx + group(c.BillingTokens), price, cost})
+		rows = append(rows, []string{c.Model, c.Encoding, limit, approx + cli.Thousands(c.Tokens),
+			approx + cli.Thousands(c.BillingTokens), price, cost})
 	}
 	t.table(rows, []bool{false, false, true, true, true, true, true})
 }
@@ -270,7 +272,7 @@ func (t *textWriter) leakage(l *Leakage) {
 	t.row("turns", "%s of the validation data occur in the training data", plural(l.Turns, "turn", "turns"))
 	for i, p := range l.Pairs {
 		if i == textListMax {
-			t.printf("    … and %s more (--json lists them)\n", group(int64(l.Turns-textListMax)))
+			t.printf("    … and %s more (--json lists them)\n", cli.Thousands(int64(l.Turns-textListMax)))
 			break
 		}
 		t.printf("    %-9s %s = %s\n", p.Role, p.Validation, p.Training)
@@ -316,27 +318,7 @@ func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return group(int64(n)) + " " + many
-}
-
-// group writes n with thousands separated by commas.
-func group(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
+	return cli.Thousands(int64(n)) + " " + many
 }
 
 // dec writes a whole number as one, anything else with one decimal.
@@ -344,9 +326,9 @@ func dec(f float64) string {
 	r := math.Round(f*10) / 10
 	whole := math.Trunc(r)
 	if r == whole {
-		return group(int64(whole))
+		return cli.Thousands(int64(whole))
 	}
-	return group(int64(whole)) + "." + strconv.Itoa(int(math.Round(math.Abs(r-whole)*10)))
+	return cli.Thousands(int64(whole)) + "." + strconv.Itoa(int(math.Round(math.Abs(r-whole)*10)))
 }
 
 func usd(f float64) string {

@@ -15,6 +15,7 @@ import (
 	"os/signal"
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
+	"github.com/ft-tools/ft/cmd/internal/openai"
 )
 
 const name = "ft-upload"
@@ -38,12 +39,8 @@ var help = cli.Help{
 		"ft-split --val val.jsonl data.jsonl | ft-upload --validation val.jsonl",
 		"ft-upload --dry-run train.jsonl",
 	},
-	Environment: []string{
-		"OPENAI_API_KEY     API key (also read from ./.env; never printed)",
-		"OPENAI_BASE_URL    API base URL (default https://api.openai.com/v1)",
-		"OPENAI_ORG_ID, OPENAI_PROJECT_ID  organization and project",
-		"BASE_MODEL         default --model",
-	},
+	Environment: append(openai.EnvironmentHelp,
+		"BASE_MODEL         default --model"),
 }
 
 func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }

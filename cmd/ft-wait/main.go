@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
+	"github.com/ft-tools/ft/cmd/internal/openai"
 )
 
 const name = "ft-wait"
@@ -42,12 +43,8 @@ var help = cli.Help{
 		"ft-wait ftjob-abc123 | jq -r 'select(.type==\"metrics\") | .data.train_loss'",
 		"ft-wait --cancel ftjob-abc123",
 	},
-	Environment: []string{
-		"OPENAI_API_KEY     API key (also read from ./.env; never printed)",
-		"OPENAI_BASE_URL    API base URL (default https://api.openai.com/v1)",
-		"OPENAI_ORG_ID, OPENAI_PROJECT_ID  organization and project",
-		"XDG_CACHE_HOME     where the default --state-dir is",
-	},
+	Environment: append(openai.EnvironmentHelp,
+		"XDG_CACHE_HOME     where the default --state-dir is"),
 }
 
 func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }

@@ -175,3 +175,10 @@ func ParseDotenv(data []byte) (map[string]string, error) {
 	}
 	return out, sc.Err()
 }
+
+// EnvironmentHelp describes, for --help, the variables LoadConfig reads.
+var EnvironmentHelp = []string{
+	"OPENAI_API_KEY     API key (also read from ./.env; never printed)",
+	"OPENAI_BASE_URL    API base URL (default https://api.openai.com/v1)",
+	"OPENAI_ORG_ID, OPENAI_PROJECT_ID  organization and project",
+}

@@ -142,17 +142,23 @@ func (t *textWriter) section(title string, s *Summary, full bool) {
 		}
 		t.row("duplicates", "%s an earlier one: %s", plural(s.Duplicates.Examples, "example", "examples")+verb, strings.Join(gs, "; "))
 	}
-	t.row("epochs", "%d (cookbook rule for %s)", s.RecommendedEpochs, plural(s.Examples, "example", "examples"))
-	t.row("billed tokens", "%s (%s per epoch, each example capped at its limit, × %d)",
-		cli.Thousands(s.BillingTokens), cli.Thousands(s.BillingPerEpoch), s.RecommendedEpochs)
-	if s.EstimatedCostUSD != nil {
-		date := ""
-		if s.PriceDate != "" {
-			date = " (prices of " + s.PriceDate + ")"
-		}
-		t.row("cost", "%s on %s at $%.2f per 1M tokens%s", usd(*s.EstimatedCostUSD), s.Model, s.USDPerMTok, date)
+	if s.Split == Validation {
+		// OpenAI bills training tokens only; a validation file's own epochs and
+		// cost would read as money it costs.
+		t.row("billing", "not billed (validation data)")
 	} else {
-		t.row("cost", "%s is not priced per training token", s.Model)
+		t.row("epochs", "%d (cookbook rule for %s)", s.RecommendedEpochs, plural(s.Examples, "example", "examples"))
+		t.row("billed tokens", "%s (%s per epoch, each example capped at its limit, × %d)",
+			cli.Thousands(s.BillingTokens), cli.Thousands(s.BillingPerEpoch), s.RecommendedEpochs)
+		if s.EstimatedCostUSD != nil {
+			date := ""
+			if s.PriceDate != "" {
+				date = " (prices of " + s.PriceDate + ")"
+			}
+			t.row("cost", "%s on %s at $%.2f per 1M tokens%s", usd(*s.EstimatedCostUSD), s.Model, s.USDPerMTok, date)
+		} else {
+			t.row("cost", "%s is not priced per training token", s.Model)
+		}
 	}
 	t.histogram(s.Histogram)
 	if full && len(s.Costs) > 0 {

@@ -210,27 +210,51 @@ type seg struct {
 
 // flatten turns a.b["c"].d(x).e(y) into its root and its steps.
 func flatten(n *node) (*node, []seg) {
-	var segs []seg
-	for depth := 0; n != nil && depth <= maxNesting; depth++ {
+	// Count the steps first, so that they are filled in place, last first.
+	steps := 0
+	root := n
+count:
+	for depth := 0; ; depth++ {
+		if root == nil || depth > maxNesting {
+			return nil, nil
+		}
+		switch root.kind {
+		case kCall:
+			switch c := root.left; c.kind {
+			case kMember:
+			case kIndex:
+				if c.kids[0].kind != kString {
+					return nil, nil
+				}
+			default:
+				return nil, nil
+			}
+			root = root.left.left
+		case kMember, kIndex:
+			root = root.left
+		default:
+			break count
+		}
+		steps++
+	}
+	if steps == 0 {
+		return root, nil
+	}
+	segs := make([]seg, steps)
+	for i := steps - 1; i >= 0; i-- {
 		switch n.kind {
 		case kCall:
 			s := seg{isCall: true, args: n.kids}
 			switch c := n.left; c.kind {
 			case kMember:
 				s.name, s.pos = c.str, c.end-len(c.str)
-				n = c.left
 			case kIndex:
-				if c.kids[0].kind != kString {
-					return nil, nil
-				}
 				s.name, s.pos = c.kids[0].str, c.kids[0].pos
-				n = c.left
-			default:
-				return nil, nil
 			}
-			segs = append(segs, s)
+			segs[i] = s
+			n = n.left.left
 		case kMember:
-			segs = append(segs, seg{name: n.str, pos: n.end - len(n.str)})
+			segs[i] = seg{name: n.str, pos: n.end - len(n.str)}
 			n = n.left
 		case kIndex:
 			s := seg{pos: n.kids[0].pos, index: true}
@@ -239,16 +263,11 @@ func flatten(n *node) (*node, []seg) {
 			} else {
 				s.opaque = true
 			}
-			segs = append(segs, s)
+			segs[i] = s
 			n = n.left
-		default:
-			for i, j := 0, len(segs)-1; i < j; i, j = i+1, j-1 {
-				segs[i], segs[j] = segs[j], segs[i]
-			}
-			return n, segs
 		}
 	}
-	return nil, nil
+	return root, segs
 }
 
 // chain reads the steps after db: the collection, the operation and the

@@ -41,6 +41,14 @@ var punctuators = []string{
 	"&", "|", "^", "!", "~", "?", ":", "=", ".", "@", "#",
 }
 
+// punctByFirst holds the punctuators by their first byte, longest first.
+var punctByFirst = func() (t [256][]string) {
+	for _, p := range punctuators {
+		t[p[0]] = append(t[p[0]], p)
+	}
+	return t
+}()
+
 // keywords after which a slash starts a regular expression, not a division.
 var regexAfterKeyword = map[string]bool{
 	"return": true, "typeof": true, "instanceof": true, "in": true, "of": true,
@@ -57,11 +65,21 @@ type lexer struct {
 // lex splits src into tokens, skipping comments. It returns a *ParseError at
 // the first character that cannot start a token.
 func lex(src string) ([]token, error) {
-	l := &lexer{src: src}
+	toks, err := lexInto(src, nil)
+	if err != nil {
+		return nil, err
+	}
+	return toks, nil
+}
+
+// lexInto is lex writing into buf, which it may reuse; the tokens read so
+// far are returned with an error.
+func lexInto(src string, buf []token) ([]token, error) {
+	l := &lexer{src: src, toks: buf[:0]}
 	for {
 		t, err := l.next()
 		if err != nil {
-			return nil, err
+			return l.toks, err
 		}
 		l.toks = append(l.toks, t)
 		if t.kind == tEOF {
@@ -131,6 +149,14 @@ func (l *lexer) skipSpace() (nl bool, err error) {
 	return nl, nil
 }
 
+// asciiIdentPart is isIdentPart for ASCII characters.
+var asciiIdentPart = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = isIdentPart(rune(c))
+	}
+	return t
+}()
+
 func isIdentStart(r rune) bool {
 	return r == '$' || r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' ||
 		r >= utf8.RuneSelf && unicode.IsLetter(r)
@@ -160,6 +186,13 @@ func (l *lexer) next() (token, error) {
 	case isIdentStart(r):
 		l.pos += size
 		for l.pos < len(l.src) {
+			if c := l.src[l.pos]; c < utf8.RuneSelf {
+				if !asciiIdentPart[c] {
+					break
+				}
+				l.pos++
+				continue
+			}
 			r, size := utf8.DecodeRuneInString(l.src[l.pos:])
 			if !isIdentPart(r) {
 				break
@@ -191,7 +224,7 @@ func (l *lexer) next() (token, error) {
 		}
 		t.kind, t.text, t.flags = tRegex, pattern, flags
 	default:
-		for _, p := range punctuators {
+		for _, p := range punctByFirst[c] {
 			if strings.HasPrefix(l.src[l.pos:], p) {
 				l.pos += len(p)
 				t.kind, t.text, t.end = tPunct, p, l.pos
@@ -252,6 +285,17 @@ func (l *lexer) number() error {
 func (l *lexer) str(quote byte) (string, error) {
 	start := l.pos
 	l.pos++
+	// Most strings have no escapes: their value is a slice of the source.
+	for i := l.pos; i < len(l.src); i++ {
+		c := l.src[i]
+		if c == quote {
+			l.pos = i + 1
+			return l.src[start+1 : i], nil
+		}
+		if c == '\\' || c == '\n' || c == '\r' {
+			break
+		}
+	}
 	var b strings.Builder
 	for {
 		if l.pos >= len(l.src) {

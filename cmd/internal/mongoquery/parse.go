@@ -105,6 +105,122 @@ type parser struct {
 	i     int
 	depth int
 	extra []*node // db calls found in skipped tokens
+	ar    *arena
+}
+
+// arena hands out the nodes and lists of an answer from a few large blocks
+// rather than one allocation each. A full block is replaced, not cleared:
+// only reset reuses the last block, when no node of the answers read before
+// is in use any more.
+type arena struct {
+	tokens int // of the answer, to size new blocks
+	nodes  []node
+	props  []prop
+	kids   []*node
+	// Properties and elements being read, innermost last: a list is copied
+	// out of them at its end, in one piece.
+	propStack []prop
+	kidStack  []*node
+	query     Query // the answer's, when reused
+}
+
+// maxKeptNodes bounds the block reset keeps.
+const maxKeptNodes = 1 << 12
+
+// reset makes the arena ready for an answer of n tokens, reusing its blocks.
+// No node handed out before may be used after.
+func (a *arena) reset(n int) {
+	if cap(a.nodes) > maxKeptNodes {
+		*a = arena{} // do not hold a huge answer's blocks for the next ones
+	}
+	a.tokens = n
+	a.nodes = a.nodes[:0]
+	a.props = a.props[:0]
+	a.kids = a.kids[:0]
+	a.propStack = a.propStack[:0]
+	a.kidStack = a.kidStack[:0]
+}
+
+// newQuery returns the arena's Query, emptied, keeping the room of its
+// lists.
+func (a *arena) newQuery() *Query {
+	q := &a.query
+	*q = Query{
+		Stages:    q.Stages[:0],
+		AllStages: q.AllStages[:0],
+		Operators: q.Operators[:0],
+		Modifiers: q.Modifiers[:0],
+		mods:      q.mods[:0],
+		notes:     q.notes[:0],
+	}
+	return q
+}
+
+func (p *parser) arena() *arena {
+	if p.ar == nil {
+		p.ar = &arena{tokens: len(p.toks)}
+	}
+	return p.ar
+}
+
+// node returns a new node holding v.
+func (p *parser) node(v node) *node {
+	a := p.arena()
+	if len(a.nodes) == cap(a.nodes) {
+		// Answers have about one node for two tokens.
+		a.nodes = make([]node, 0, max(a.tokens/2+4, 2*cap(a.nodes)))
+	}
+	a.nodes = append(a.nodes, v)
+	return &a.nodes[len(a.nodes)-1]
+}
+
+// takeProps copies the properties above start of the stack out and pops them.
+func (p *parser) takeProps(start int) []prop {
+	a := p.arena()
+	list := a.propStack[start:]
+	a.propStack = a.propStack[:start]
+	if len(list) == 0 {
+		return nil
+	}
+	if cap(a.props)-len(a.props) < len(list) {
+		a.props = make([]prop, 0, max(a.tokens/4+2, 2*cap(a.props), len(list)))
+	}
+	from := len(a.props)
+	a.props = append(a.props, list...)
+	clear(list)
+	return a.props[from:len(a.props):len(a.props)]
+}
+
+// takeKids copies the nodes above start of the stack out and pops them.
+func (p *parser) takeKids(start int) []*node {
+	a := p.arena()
+	list := a.kidStack[start:]
+	a.kidStack = a.kidStack[:start]
+	if len(list) == 0 {
+		return nil
+	}
+	out := p.kidList(len(list))
+	copy(out, list)
+	clear(list)
+	return out
+}
+
+// kidList returns a list of n nodes to fill.
+func (p *parser) kidList(n int) []*node {
+	a := p.arena()
+	if cap(a.kids)-len(a.kids) < n {
+		a.kids = make([]*node, 0, max(a.tokens/8+2, 2*cap(a.kids), n))
+	}
+	from := len(a.kids)
+	a.kids = a.kids[:from+n]
+	return a.kids[from : from+n : from+n]
+}
+
+// kid returns the list of the one node n.
+func (p *parser) kid(n *node) []*node {
+	out := p.kidList(1)
+	out[0] = n
+	return out
 }
 
 // bailout carries a parse error up the recursive descent.
@@ -488,9 +604,14 @@ func (p *parser) skipped(from, to int) {
 		if n := p.toks[j+1]; n.kind != tPunct || n.text != "." && n.text != "[" {
 			continue
 		}
-		sub := &parser{src: p.src, toks: p.toks, i: j, depth: p.depth}
+		a := p.arena()
+		sub := &parser{src: p.src, toks: p.toks, i: j, depth: p.depth, ar: a}
 		var n *node
-		if guard(func() { n = sub.postfix() }) == nil && sub.i <= to {
+		props, kids := len(a.propStack), len(a.kidStack)
+		err := guard(func() { n = sub.postfix() })
+		// A failed read leaves its lists on the stacks.
+		a.propStack, a.kidStack = a.propStack[:props], a.kidStack[:kids]
+		if err == nil && sub.i <= to {
 			p.extra = append(p.extra, n)
 			p.extra = append(p.extra, sub.extra...)
 			j = sub.i - 1
@@ -499,26 +620,40 @@ func (p *parser) skipped(from, to int) {
 }
 
 func (p *parser) opaque(pos int, kids ...*node) *node {
-	return &node{kind: kOpaque, pos: pos, end: p.prevEnd(), kids: kids}
+	var list []*node
+	if len(kids) > 0 {
+		list = p.kidList(len(kids))
+		copy(list, kids)
+	}
+	return p.node(node{kind: kOpaque, pos: pos, end: p.prevEnd(), kids: list})
 }
 
 func (p *parser) expression() *node {
 	start := p.peek().pos
 	n := p.assignment()
 	if p.is(",") {
-		kids := []*node{n}
+		a := p.arena()
+		base := len(a.kidStack)
+		a.kidStack = append(a.kidStack, n)
 		for p.accept(",") {
-			kids = append(kids, p.assignment())
+			k := p.assignment()
+			a.kidStack = append(a.kidStack, k)
 		}
-		return p.opaque(start, kids...)
+		n := p.node(node{kind: kOpaque, pos: start, end: p.prevEnd()})
+		n.kids = p.takeKids(base)
+		return n
 	}
 	return n
 }
 
-var assignOps = map[string]bool{
-	"=": true, "+=": true, "-=": true, "*=": true, "/=": true, "%=": true, "**=": true,
-	"<<=": true, ">>=": true, ">>>=": true, "&=": true, "|=": true, "^=": true,
-	"&&=": true, "||=": true, "??=": true,
+// isAssignOp reports whether s is an assignment operator. A switch, not a
+// map: it is asked after every expression.
+func isAssignOp(s string) bool {
+	switch s {
+	case "=", "+=", "-=", "*=", "/=", "%=", "**=", "<<=", ">>=", ">>>=", "&=", "|=", "^=", "&&=", "||=", "??=":
+		return true
+	}
+	return false
 }
 
 func (p *parser) assignment() *node {
@@ -529,7 +664,7 @@ func (p *parser) assignment() *node {
 		return p.arrow()
 	}
 	n := p.conditional()
-	if op := p.peek(); op.kind == tPunct && assignOps[op.text] {
+	if op := p.peek(); op.kind == tPunct && isAssignOp(op.text) {
 		p.advance()
 		v := p.assignment()
 		return p.opaque(t.pos, n, v)
@@ -587,11 +722,11 @@ func (p *parser) arrow() *node {
 		p.advance()
 	}
 	p.expect("=>")
-	n := &node{kind: kFunc, pos: start}
+	n := p.node(node{kind: kFunc, pos: start})
 	if p.accept("{") {
 		n.stmts = p.block()
 	} else {
-		n.kids = []*node{p.assignment()}
+		n.kids = p.kid(p.assignment())
 	}
 	n.end = p.prevEnd()
 	return n
@@ -607,7 +742,7 @@ func (p *parser) functionExpr() *node {
 	}
 	p.balanced("(", ")")
 	p.expect("{")
-	n := &node{kind: kFunc, pos: start, stmts: p.block()}
+	n := p.node(node{kind: kFunc, pos: start, stmts: p.block()})
 	n.end = p.prevEnd()
 	return n
 }
@@ -624,12 +759,36 @@ func (p *parser) conditional() *node {
 	return n
 }
 
-var binaryPrec = map[string]int{
-	"??": 1, "||": 2, "&&": 3, "|": 4, "^": 5, "&": 6,
-	"==": 7, "!=": 7, "===": 7, "!==": 7,
-	"<": 8, ">": 8, "<=": 8, ">=": 8, "instanceof": 8, "in": 8,
-	"<<": 9, ">>": 9, ">>>": 9,
-	"+": 10, "-": 10, "*": 11, "/": 11, "%": 11, "**": 12,
+// binaryPrec is the precedence of a binary operator. A switch, not a map:
+// it is asked after every operand.
+func binaryPrec(s string) (int, bool) {
+	switch s {
+	case "??":
+		return 1, true
+	case "||":
+		return 2, true
+	case "&&":
+		return 3, true
+	case "|":
+		return 4, true
+	case "^":
+		return 5, true
+	case "&":
+		return 6, true
+	case "==", "!=", "===", "!==":
+		return 7, true
+	case "<", ">", "<=", ">=", "instanceof", "in":
+		return 8, true
+	case "<<", ">>", ">>>":
+		return 9, true
+	case "+", "-":
+		return 10, true
+	case "*", "/", "%":
+		return 11, true
+	case "**":
+		return 12, true
+	}
+	return 0, false
 }
 
 func (p *parser) binary(minPrec int) *node {
@@ -637,7 +796,10 @@ func (p *parser) binary(minPrec int) *node {
 	n := p.unary()
 	for {
 		t := p.peek()
-		prec, ok := binaryPrec[t.text]
+		if t.kind != tPunct && t.kind != tIdent {
+			return n
+		}
+		prec, ok := binaryPrec(t.text)
 		if !ok || t.kind == tIdent && t.text != "instanceof" && t.text != "in" || prec <= minPrec {
 			return n
 		}
@@ -668,7 +830,11 @@ func (p *parser) unary() *node {
 			if sign == "+" {
 				sign = ""
 			}
-			return &node{kind: kNumber, pos: t.pos, end: operand.end, str: sign + operand.str}
+			str := sign + operand.str
+			if sign == "-" && operand.pos == t.end && p.src[operand.pos:operand.end] == operand.str {
+				str = p.src[t.pos:operand.end] // the same text, without a copy
+			}
+			return p.node(node{kind: kNumber, pos: t.pos, end: operand.end, str: str})
 		}
 		return p.opaque(t.pos, operand)
 	case t.kind == tPunct && (t.text == "!" || t.text == "~" || t.text == "++" || t.text == "--"),
@@ -709,7 +875,7 @@ func (p *parser) newExpr() *node {
 		callee = p.primary()
 	}
 	callee = p.chain(callee, start, false)
-	n := &node{kind: kNew, pos: start, left: callee}
+	n := p.node(node{kind: kNew, pos: start, left: callee})
 	if p.is("(") {
 		n.kids = p.arguments()
 	}
@@ -730,13 +896,14 @@ func (p *parser) chain(n *node, start int, calls bool) *node {
 					if !calls {
 						return n
 					}
-					n = &node{kind: kCall, pos: start, left: n, kids: p.arguments(), end: p.prevEnd()}
+					args := p.arguments()
+					n = p.node(node{kind: kCall, pos: start, left: n, kids: args, end: p.prevEnd()})
 					continue
 				}
 				if t.text == "?." && p.accept("[") {
 					idx := p.expression()
 					p.expect("]")
-					n = &node{kind: kIndex, pos: start, left: n, kids: []*node{idx}, end: p.prevEnd()}
+					n = p.node(node{kind: kIndex, pos: start, left: n, kids: p.kid(idx), end: p.prevEnd()})
 					continue
 				}
 				name := p.advance()
@@ -746,19 +913,20 @@ func (p *parser) chain(n *node, start int, calls bool) *node {
 				if name.kind != tIdent {
 					p.failTok(name, "a property name")
 				}
-				n = &node{kind: kMember, pos: start, left: n, str: name.text, end: name.end}
+				n = p.node(node{kind: kMember, pos: start, left: n, str: name.text, end: name.end})
 				continue
 			case "[":
 				p.advance()
 				idx := p.expression()
 				p.expect("]")
-				n = &node{kind: kIndex, pos: start, left: n, kids: []*node{idx}, end: p.prevEnd()}
+				n = p.node(node{kind: kIndex, pos: start, left: n, kids: p.kid(idx), end: p.prevEnd()})
 				continue
 			case "(":
 				if !calls {
 					return n
 				}
-				n = &node{kind: kCall, pos: start, left: n, kids: p.arguments(), end: p.prevEnd()}
+				args := p.arguments()
+				n = p.node(node{kind: kCall, pos: start, left: n, kids: args, end: p.prevEnd()})
 				continue
 			}
 		}
@@ -775,13 +943,17 @@ func (p *parser) arguments() []*node {
 	open := p.expect("(")
 	p.enter(open.pos)
 	defer p.leave()
-	var args []*node
+	a := p.arena()
+	base := len(a.kidStack)
 	for !p.accept(")") {
 		if p.is("...") {
 			s := p.advance()
-			args = append(args, &node{kind: kSpread, pos: s.pos, kids: []*node{p.assignment()}, end: p.prevEnd()})
+			v := p.assignment()
+			sp := p.node(node{kind: kSpread, pos: s.pos, kids: p.kid(v), end: p.prevEnd()})
+			a.kidStack = append(a.kidStack, sp)
 		} else {
-			args = append(args, p.assignment())
+			v := p.assignment()
+			a.kidStack = append(a.kidStack, v)
 		}
 		if !p.accept(",") {
 			if !p.is(")") {
@@ -789,7 +961,7 @@ func (p *parser) arguments() []*node {
 			}
 		}
 	}
-	return args
+	return p.takeKids(base)
 }
 
 func (p *parser) primary() *node {
@@ -799,27 +971,27 @@ func (p *parser) primary() *node {
 	switch t.kind {
 	case tNum:
 		p.advance()
-		return &node{kind: kNumber, pos: t.pos, end: t.end, str: t.text}
+		return p.node(node{kind: kNumber, pos: t.pos, end: t.end, str: t.text})
 	case tStr:
 		p.advance()
-		return &node{kind: kString, pos: t.pos, end: t.end, str: t.text}
+		return p.node(node{kind: kString, pos: t.pos, end: t.end, str: t.text})
 	case tTemplate:
 		p.advance()
-		return &node{kind: kTemplate, pos: t.pos, end: t.end, str: t.text, subst: t.subst}
+		return p.node(node{kind: kTemplate, pos: t.pos, end: t.end, str: t.text, subst: t.subst})
 	case tRegex:
 		p.advance()
-		return &node{kind: kRegex, pos: t.pos, end: t.end, str: t.text, flags: t.flags}
+		return p.node(node{kind: kRegex, pos: t.pos, end: t.end, str: t.text, flags: t.flags})
 	case tIdent:
 		switch t.text {
 		case "true", "false":
 			p.advance()
-			return &node{kind: kBool, pos: t.pos, end: t.end, str: t.text}
+			return p.node(node{kind: kBool, pos: t.pos, end: t.end, str: t.text})
 		case "null":
 			p.advance()
-			return &node{kind: kNull, pos: t.pos, end: t.end}
+			return p.node(node{kind: kNull, pos: t.pos, end: t.end})
 		case "undefined":
 			p.advance()
-			return &node{kind: kUndefined, pos: t.pos, end: t.end}
+			return p.node(node{kind: kUndefined, pos: t.pos, end: t.end})
 		case "function":
 			return p.functionExpr()
 		case "async":
@@ -836,7 +1008,7 @@ func (p *parser) primary() *node {
 			p.failTok(t, "an expression")
 		}
 		p.advance()
-		return &node{kind: kIdent, pos: t.pos, end: t.end, str: t.text}
+		return p.node(node{kind: kIdent, pos: t.pos, end: t.end, str: t.text})
 	case tPunct:
 		switch t.text {
 		case "{":
@@ -880,36 +1052,47 @@ return super switch this throw true try typeof var void while with
 
 func (p *parser) array() *node {
 	open := p.expect("[")
-	n := &node{kind: kArray, pos: open.pos}
+	n := p.node(node{kind: kArray, pos: open.pos})
+	a := p.arena()
+	base := len(a.kidStack)
 	for !p.accept("]") {
 		switch {
 		case p.is(","):
 			t := p.advance()
-			n.kids = append(n.kids, &node{kind: kUndefined, pos: t.pos, end: t.pos})
+			u := p.node(node{kind: kUndefined, pos: t.pos, end: t.pos})
+			a.kidStack = append(a.kidStack, u)
 			continue
 		case p.is("..."):
 			s := p.advance()
-			n.kids = append(n.kids, &node{kind: kSpread, pos: s.pos, kids: []*node{p.assignment()}, end: p.prevEnd()})
+			v := p.assignment()
+			sp := p.node(node{kind: kSpread, pos: s.pos, kids: p.kid(v), end: p.prevEnd()})
+			a.kidStack = append(a.kidStack, sp)
 		default:
-			n.kids = append(n.kids, p.assignment())
+			v := p.assignment()
+			a.kidStack = append(a.kidStack, v)
 		}
 		if !p.accept(",") && !p.is("]") {
 			p.failTok(p.peek(), `"," or "]"`)
 		}
 	}
+	n.kids = p.takeKids(base)
 	n.end = p.prevEnd()
 	return n
 }
 
 func (p *parser) object() *node {
 	open := p.expect("{")
-	n := &node{kind: kObject, pos: open.pos}
+	n := p.node(node{kind: kObject, pos: open.pos})
+	a := p.arena()
+	base := len(a.propStack)
 	for !p.accept("}") {
-		n.props = append(n.props, p.property())
+		pr := p.property()
+		a.propStack = append(a.propStack, pr)
 		if !p.accept(",") && !p.is("}") {
 			p.failTok(p.peek(), `"," or "}"`)
 		}
 	}
+	n.props = p.takeProps(base)
 	n.end = p.prevEnd()
 	return n
 }
@@ -919,7 +1102,7 @@ func (p *parser) property() prop {
 	if t.kind == tPunct && t.text == "..." {
 		p.advance()
 		v := p.assignment()
-		return prop{key: "...", pos: t.pos, computed: true, value: &node{kind: kSpread, pos: t.pos, end: v.end, kids: []*node{v}}}
+		return prop{key: "...", pos: t.pos, computed: true, value: p.node(node{kind: kSpread, pos: t.pos, end: v.end, kids: p.kid(v)})}
 	}
 	// get/set/async/* methods.
 	if t.kind == tIdent && (t.text == "get" || t.text == "set" || t.text == "async") {
@@ -953,11 +1136,12 @@ func (p *parser) property() prop {
 		open := p.peek().pos
 		p.balanced("(", ")")
 		p.expect("{")
-		pr.value = &node{kind: kFunc, pos: open, flags: "method", stmts: p.block()}
+		body := p.block()
+		pr.value = p.node(node{kind: kFunc, pos: open, flags: "method", stmts: body})
 		pr.value.end = p.prevEnd()
 	case k.kind == tIdent && !notReference[k.text] && (p.is(",") || p.is("}") || p.is("=")):
 		// Shorthand {a} refers to a variable a.
-		pr.value = &node{kind: kIdent, pos: k.pos, end: k.end, str: k.text}
+		pr.value = p.node(node{kind: kIdent, pos: k.pos, end: k.end, str: k.text})
 		if p.accept("=") {
 			p.assignment()
 		}

@@ -14,6 +14,7 @@ package mongoquery
 
 import (
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	json "github.com/goccy/go-json"
@@ -73,12 +74,33 @@ type note struct {
 // error; an answer that is not a query returns a *ParseError. Parse never
 // panics.
 func Parse(answer string) (*Query, error) {
+	return parse(answer, nil)
+}
+
+// parse is Parse taking the nodes from ar when it is not nil: ar is reset
+// first, so the Query returned by an earlier call with the same ar must no
+// longer be in use.
+func parse(answer string, ar *arena) (*Query, error) {
 	src, base, fenced := stripFence(answer)
-	q := &Query{src: answer, Fenced: fenced, Statements: 1}
+	var q *Query
+	if ar != nil {
+		q = ar.newQuery()
+	} else {
+		q = new(Query)
+	}
+	q.src, q.Fenced, q.Statements = answer, fenced, 1
 	if i := invalidUTF8(src); i >= 0 {
 		return nil, newParseError(answer, base+i, "invalid UTF-8")
 	}
-	toks, err := lex(src)
+	buf := tokenBuffers.Get().(*[]token)
+	toks, err := lexInto(src, *buf)
+	defer func() {
+		if cap(toks) <= maxPooledTokens {
+			clear(toks) // drop the strings of this answer
+			*buf = toks[:0]
+			tokenBuffers.Put(buf)
+		}
+	}()
 	if err != nil {
 		return nil, shift(err.(*ParseError), answer, base)
 	}
@@ -87,12 +109,15 @@ func Parse(answer string) (*Query, error) {
 		e.NotQuery = true
 		return nil, e
 	}
-	p := &parser{src: src, toks: toks}
+	if ar != nil {
+		ar.reset(len(toks))
+	}
+	p := &parser{src: src, toks: toks, ar: ar}
 	var expr *node
 	exprErr := guard(func() { expr = p.expressionProgram() })
 	if exprErr == nil {
 		q.Form = FormMongosh
-		if json.Valid([]byte(src)) {
+		if mayBeJSON(src) && json.Valid([]byte(src)) {
 			q.Form = FormJSON
 		}
 		q.root = expr
@@ -103,7 +128,11 @@ func Parse(answer string) (*Query, error) {
 		}
 		return q, nil
 	}
-	p = &parser{src: src, toks: toks}
+	// Nothing read by the failed attempt is kept.
+	if p.ar != nil {
+		p.ar.reset(len(toks))
+	}
+	p = &parser{src: src, toks: toks, ar: p.ar}
 	var list []*stmt
 	if stmtErr := guard(func() { list = p.program() }); stmtErr != nil {
 		if stmtErr.Offset > exprErr.Offset {
@@ -119,6 +148,31 @@ func Parse(answer string) (*Query, error) {
 		return nil, shift(err, answer, base)
 	}
 	return q, nil
+}
+
+// tokenBuffers keep the token slices of past answers: the tokens do not
+// outlive Parse, and growing a slice for each answer was most of its
+// allocation.
+var tokenBuffers = sync.Pool{New: func() any { return new([]token) }}
+
+// maxPooledTokens bounds the buffers kept, so that one huge answer does not
+// hold its memory for the rest of the run.
+const maxPooledTokens = 1 << 14
+
+// mayBeJSON reports whether src starts as a JSON text may, after JSON's
+// white space: most answers (db.…) fail here without a JSON scan.
+func mayBeJSON(src string) bool {
+	for i := 0; i < len(src); i++ {
+		switch c := src[i]; c {
+		case ' ', '\t', '\n', '\r':
+			continue
+		case '{', '[', '"', '-', 't', 'f', 'n':
+			return true
+		default:
+			return c >= '0' && c <= '9'
+		}
+	}
+	return false
 }
 
 // shift moves an error found in the unfenced text to its place in the answer.
@@ -151,6 +205,9 @@ func stripFence(s string) (body string, offset int, fenced bool) {
 }
 
 func invalidUTF8(s string) int {
+	if utf8.ValidString(s) {
+		return -1
+	}
 	for i, r := range s {
 		if r == utf8.RuneError {
 			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {

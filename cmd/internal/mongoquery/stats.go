@@ -18,6 +18,7 @@ type Stats struct {
 	collections                          map[string]int
 	pipelineLength, depth                map[int]int
 	unreadableLines                      []UnreadableLine
+	ar                                   *arena // reused from answer to answer
 }
 
 // UnreadableLine is an answer that is not a query.
@@ -35,7 +36,13 @@ func inc(m *map[string]int, k string) {
 	if *m == nil {
 		*m = make(map[string]int)
 	}
-	(*m)[k]++
+	if n, ok := (*m)[k]; ok {
+		(*m)[k] = n + 1
+		return
+	}
+	// Names are slices of their answer: a copy keeps the answer out of
+	// the report.
+	(*m)[strings.Clone(k)] = 1
 }
 
 func incInt(m *map[int]int, k int) {
@@ -48,7 +55,10 @@ func incInt(m *map[int]int, k int) {
 // Add reads one answer, found at line of file.
 func (s *Stats) Add(file string, line int, answer string) {
 	s.answers++
-	q, err := Parse(answer)
+	if s.ar == nil {
+		s.ar = new(arena)
+	}
+	q, err := parse(answer, s.ar)
 	if err != nil {
 		s.unreadable++
 		if len(s.unreadableLines) < MaxUnreadableLines {

@@ -140,6 +140,9 @@ func Parse(name string, flags any, help Help, args []string, stdout, stderr io.W
 		}
 	}()
 	if _, err := parser.Parse(args); err != nil {
+		if IsBrokenPipe(err) { // `--help | head -1`
+			return ExitOK, false
+		}
 		fmt.Fprintf(stderr, "%s: %v (see %s --help)\n", name, err, name)
 		return ExitUsage, false
 	}

@@ -121,3 +121,16 @@ func TestThousands(t *testing.T) {
 		}
 	}
 }
+
+type closedPipe struct{}
+
+func (closedPipe) Write([]byte) (int, error) { return 0, syscall.EPIPE }
+
+func TestParseHelpIntoClosedPipe(t *testing.T) {
+	var flags testFlags
+	var stderr strings.Builder
+	code, ok := Parse("ft-test", &flags, Help{Summary: "x"}, []string{"--help"}, closedPipe{}, &stderr)
+	if code != ExitOK || ok || stderr.Len() != 0 {
+		t.Fatalf("Parse = (%d, %v), stderr %q; want (0, false) and nothing on stderr", code, ok, stderr.String())
+	}
+}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io"
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
@@ -48,11 +47,10 @@ func analyze(f *flags, stdin io.Reader, stdout io.Writer, diag func(error)) erro
 				err = cli.WithCode(cli.ExitUnreadable, err)
 			}
 		}
-		if err != nil {
+		if err != nil && unreadable == nil {
+			unreadable = err
+		} else if err != nil {
 			diag(err)
-			if unreadable == nil {
-				unreadable = cli.WithCode(cli.ExitUnreadable, fmt.Errorf("%s: not read completely", name))
-			}
 		}
 	}
 	train, val := splitInputs(cli.Inputs(f.Files), f.Val)
@@ -63,6 +61,15 @@ func analyze(f *flags, stdin io.Reader, stdout io.Writer, diag func(error)) erro
 		read(arg, stats.Validation)
 	}
 	rep := a.Report()
+	for _, f := range rep.Files {
+		if f.Examples == 0 && f.BadLines > 0 && unreadable == nil {
+			unreadable = cli.Errorf(cli.ExitUnreadable, "%s: not JSON lines: none of its %d lines is an example", f.File, f.BadLines)
+		}
+	}
+	if unreadable != nil {
+		// A report that leaves out an input would pass for a whole one.
+		return unreadable
+	}
 	if f.JSON {
 		b, err := jsonl.Marshal(rep)
 		if err == nil {
@@ -73,9 +80,6 @@ func analyze(f *flags, stdin io.Reader, stdout io.Writer, diag func(error)) erro
 		}
 	} else if err := rep.WriteText(stdout, stats.TextOptions{Color: cli.Color(stdout)}); err != nil {
 		return err
-	}
-	if unreadable != nil {
-		return unreadable
 	}
 	bad := 0
 	for _, s := range rep.Files {

@@ -88,6 +88,9 @@ func (j *job) run(inputs []string, stdin io.Reader, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if bad > 0 && g.Len() == 0 {
+		return cli.Errorf(cli.ExitUnreadable, "not JSON lines: none of its %d %s is a JSON object; nothing written", bad, plural(bad, "line"))
+	}
 	if bad > 0 {
 		return cli.Errorf(cli.ExitDataError, "%d bad %s of %d; nothing written", bad, plural(bad, "line"), g.Len()+bad)
 	}

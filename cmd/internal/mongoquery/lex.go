@@ -23,13 +23,12 @@ const (
 // substitutions text is the decoded value; for regular expressions it is the
 // pattern and flags holds the flags.
 type token struct {
-	kind     tokKind
 	pos, end int
 	text     string
 	flags    string
+	kind     tokKind
 	nl       bool // a line break precedes the token (automatic semicolons)
 	subst    bool // a template literal with ${…}
-	hasQuote byte // the quote of a string token
 }
 
 // punctuators, longest first so that the first prefix match wins.
@@ -179,7 +178,10 @@ func (l *lexer) next() (token, error) {
 		return t, nil
 	}
 	c := l.src[l.pos]
-	r, size := utf8.DecodeRuneInString(l.src[l.pos:])
+	r, size := rune(c), 1
+	if c >= utf8.RuneSelf {
+		r, size = utf8.DecodeRuneInString(l.src[l.pos:])
+	}
 	switch {
 	case r == utf8.RuneError && size == 1:
 		return t, l.errorf(l.pos, "invalid UTF-8")
@@ -210,7 +212,7 @@ func (l *lexer) next() (token, error) {
 		if err != nil {
 			return t, err
 		}
-		t.kind, t.text, t.hasQuote = tStr, s, c
+		t.kind, t.text = tStr, s
 	case c == '`':
 		s, subst, err := l.template()
 		if err != nil {

@@ -33,11 +33,22 @@ func train(ctx context.Context, f *flags, getenv func(string) string, stdin io.R
 	switch {
 	case f.TrainingFile != "":
 		fs.train.ID, fs.validation.ID = f.TrainingFile, f.ValidationFile
-	case isTerminal(stdin):
+	case len(f.Files) == 0 && isTerminal(stdin):
 		return cli.Errorf(cli.ExitUsage, "no training file: pipe ft-upload's output in or pass --training-file")
 	default:
-		if fs, err = readUploaded(stdin); err != nil {
-			return err
+		for _, arg := range cli.Inputs(f.Files) {
+			rc, name, err := cli.Open(arg, stdin)
+			if err != nil {
+				return err
+			}
+			err = readUploaded(rc, name, &fs)
+			rc.Close()
+			if err != nil {
+				return err
+			}
+		}
+		if fs.train.ID == "" {
+			return cli.Errorf(cli.ExitUsage, "no training file: pipe ft-upload's output in or pass --training-file")
 		}
 		if f.ValidationFile != "" {
 			fs.validation = uploaded{ID: f.ValidationFile}

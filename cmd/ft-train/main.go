@@ -24,7 +24,7 @@ import (
 const name = "ft-train"
 
 type flags struct {
-	TrainingFile           string   `help:"ID of the training file; without it, ft-upload's lines are read from stdin." placeholder:"ID"`
+	TrainingFile           string   `help:"ID of the training file; without it, ft-upload's lines are read from the files (none or - means stdin)." placeholder:"ID"`
 	ValidationFile         string   `help:"ID of the validation file." placeholder:"ID"`
 	Model                  string   `help:"Base model, or a fine-tuned model to train further (default: env BASE_MODEL, then gpt-4o-mini-2024-07-18)." placeholder:"MODEL"`
 	Method                 string   `help:"Fine-tuning method: supervised or dpo." default:"supervised" placeholder:"METHOD"`
@@ -38,6 +38,7 @@ type flags struct {
 	MaxCost                float64  `help:"Refuse to start a job whose estimated cost is above USD (exit 4)." placeholder:"USD"`
 	DryRun                 bool     `help:"Print the request body that would be sent and create nothing."`
 	MaxRetries             int      `help:"Retries of each request on network errors, 408, 409, 429 and 5xx." default:"8" placeholder:"N"`
+	Files                  []string `arg:"" optional:"" help:"ft-upload's output; none or - means stdin." placeholder:"FILE"`
 	cli.VersionFlag        `embed:""`
 }
 

@@ -59,19 +59,18 @@ type files struct {
 	train, validation uploaded
 }
 
-// readUploaded reads ft-upload's lines: one with split "train" and at most
-// one with split "validation". A line without split is the training file if
-// none was seen yet, else the validation file.
-func readUploaded(r io.Reader) (files, error) {
-	var fs files
-	jr := jsonl.NewReader(r, cli.StdinName)
+// readUploaded reads ft-upload's lines from r (named name in errors) into
+// fs: the first file without a split is the training file, the next the
+// validation file.
+func readUploaded(r io.Reader, name string, fs *files) error {
+	jr := jsonl.NewReader(r, name)
 	for jr.Next() {
 		var u uploaded
 		if err := jr.Decode(&u); err != nil {
-			return fs, cli.WithCode(cli.ExitUnreadable, err)
+			return cli.WithCode(cli.ExitUnreadable, err)
 		}
 		if u.ID == "" {
-			return fs, jr.Errorf("missing_id", "id", "not a file object from ft-upload")
+			return jr.Errorf("missing_id", "id", "not a file object from ft-upload")
 		}
 		split := u.Split
 		if split == "" {
@@ -86,20 +85,17 @@ func readUploaded(r io.Reader) (files, error) {
 		case splitValidaton:
 			dst = &fs.validation
 		default:
-			return fs, jr.Errorf("unknown_split", "split", "%q is neither %q nor %q", u.Split, splitTrain, splitValidaton)
+			return jr.Errorf("unknown_split", "split", "%q is neither %q nor %q", u.Split, splitTrain, splitValidaton)
 		}
 		if dst.ID != "" {
-			return fs, jr.Errorf("duplicate_split", "split", "a second %s file (%s after %s)", split, u.ID, dst.ID)
+			return jr.Errorf("duplicate_split", "split", "a second %s file (%s after %s)", split, u.ID, dst.ID)
 		}
 		*dst = u
 	}
 	if err := jr.Err(); err != nil {
-		return fs, cli.WithCode(cli.ExitUnreadable, err)
+		return cli.WithCode(cli.ExitUnreadable, err)
 	}
-	if fs.train.ID == "" {
-		return fs, cli.Errorf(cli.ExitUsage, "no training file: pipe ft-upload's output in or pass --training-file")
-	}
-	return fs, nil
+	return nil
 }
 
 // parseAuto parses "auto" or a number checked by ok; "" (the flag not

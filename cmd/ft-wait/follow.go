@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -163,8 +164,24 @@ func (w *waiter) hint(jobs []string, last string) {
 // ft-train's job objects or bare IDs. With dryRun, ft-train's dry-run
 // request bodies are described instead.
 func readJobs(args []string, stdin io.Reader, dryRun bool) ([]string, error) {
-	if len(args) > 0 {
+	if len(args) > 0 && !slices.Contains(args, "-") {
 		return args, nil
+	}
+	if len(args) > 0 { // "-" stands for stdin's jobs among the IDs
+		var jobs []string
+		for _, a := range args {
+			if a != "-" {
+				jobs = append(jobs, a)
+				continue
+			}
+			fromStdin, err := readJobs(nil, stdin, dryRun)
+			if err != nil {
+				return nil, err
+			}
+			jobs = append(jobs, fromStdin...)
+			stdin = strings.NewReader("") // read once
+		}
+		return jobs, nil
 	}
 	if r, ok := stdin.(*os.File); ok && cli.IsTerminal(r) {
 		return nil, cli.Errorf(cli.ExitUsage, "no job: give job IDs or pipe ft-train's output in")

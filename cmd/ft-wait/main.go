@@ -23,7 +23,7 @@ import (
 const name = "ft-wait"
 
 type flags struct {
-	Jobs              []string      `arg:"" optional:"" help:"Job IDs; none: ft-train's lines (or job IDs, one a line) from stdin." placeholder:"JOB"`
+	Jobs              []string      `arg:"" optional:"" help:"Job IDs; none or -: ft-train's lines (or job IDs, one a line) from stdin." placeholder:"JOB"`
 	Interval          time.Duration `help:"Time between two polls of a job and its events." default:"10s"`
 	Timeout           time.Duration `help:"Stop waiting after this long (exit 5), leaving the jobs running; 0 waits as long as it takes." default:"0"`
 	After             string        `help:"Print only the events after this event ID (one job only); overrides the saved state." placeholder:"EVENT_ID"`

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -102,7 +103,7 @@ func upload(ctx context.Context, f *flags, getenv func(string) string, stdin io.
 	if err != nil {
 		return cli.WithCode(cli.ExitUsage, err)
 	}
-	s := &sender{client: client, stderr: stderr, progress: cli.IsTerminal(stderr), threshold: threshold, partSize: partSize, force: f.Force}
+	s := &sender{client: client, stderr: stderr, progress: cli.IsTerminal(stderr), threshold: threshold, partSize: partSize, force: f.Force, retries: f.MaxRetries}
 	for _, l := range files {
 		out, err := s.send(ctx, l)
 		if err != nil {
@@ -153,6 +154,7 @@ type sender struct {
 	threshold int64 // files above go through the Uploads API
 	partSize  int64
 	force     bool
+	retries   int           // sends of a file whose answer was lost, after the first
 	remote    []openai.File // the fine-tune files, listed once
 	listed    bool
 }
@@ -216,10 +218,25 @@ func (s *sender) uploadFile(ctx context.Context, l *local) (openai.File, error) 
 	if int64(len(data)) != l.Bytes {
 		return openai.File{}, cli.Errorf(cli.ExitUnreadable, "changed while being read (%d bytes, then %d)", l.Bytes, len(data))
 	}
-	s.status("%s: uploading %s…", l.Name, size(l.Bytes))
-	f, err := s.client.UploadFile(ctx, l.remoteName(), data, purpose)
-	s.status("")
-	return f, err
+	for attempt := 0; ; attempt++ {
+		s.status("%s: uploading %s…", l.Name, size(l.Bytes))
+		f, err := s.client.UploadFile(ctx, l.remoteName(), data, purpose)
+		s.status("")
+		if !errors.Is(err, openai.ErrMaybeCreated) || attempt >= s.retries {
+			return f, err
+		}
+		// The file may be stored although its answer was lost: look it up
+		// by its content tag before sending a second copy.
+		s.listed = false
+		if f, ok, ferr := s.find(ctx, l); ferr == nil && ok {
+			cli.Warnf(s.stderr, name, "%s: the upload's answer was lost (%v), but the file is there: %s", l.Name, err, f.ID)
+			return f, nil
+		}
+		cli.Warnf(s.stderr, name, "%s: the upload's answer was lost (%v) and no such file is there; sending again", l.Name, err)
+		if err := openai.Sleep(ctx, openai.Backoff(attempt)); err != nil {
+			return openai.File{}, err
+		}
+	}
 }
 
 // uploadParts sends the file through the Uploads API, one part at a time;

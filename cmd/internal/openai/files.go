@@ -38,7 +38,9 @@ type File struct {
 // A lost answer makes it send the file again: at worst a duplicate file,
 // which the content-addressed lookup of ft-upload then reuses.
 func (c *Client) UploadFile(ctx context.Context, name string, data []byte, purpose string) (File, error) {
-	f, err := c.sdk.CreateFileBytes(ctx, goopenai.FileBytesRequest{Name: path.Base(name), Bytes: data, Purpose: goopenai.PurposeType(purpose)})
+	// Sent once: a lost answer may hide a stored file, which the caller
+	// should look up (ErrMaybeCreated) rather than store a second copy.
+	f, err := c.sdk.CreateFileBytes(nonIdempotent(ctx), goopenai.FileBytesRequest{Name: path.Base(name), Bytes: data, Purpose: goopenai.PurposeType(purpose)})
 	if err != nil {
 		return File{}, c.sdkErr("POST", "/files", err)
 	}

@@ -11,7 +11,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -69,10 +68,5 @@ func runContext(ctx context.Context, args []string, getenv func(string) string, 
 	if code, ok := cli.Parse(name, &f, help, args, stdout, stderr); !ok {
 		return code
 	}
-	err := train(ctx, &f, getenv, stdin, stdout, stderr)
-	if ctx.Err() != nil && err != nil {
-		fmt.Fprintf(stderr, "%s: interrupted\n", name)
-		return cli.ExitInterrupted
-	}
-	return cli.Report(stderr, name, err)
+	return cli.ReportContext(ctx, stderr, name, train(ctx, &f, getenv, stdin, stdout, stderr))
 }

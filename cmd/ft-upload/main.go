@@ -60,10 +60,5 @@ func runContext(ctx context.Context, args []string, getenv func(string) string, 
 	if code, ok := cli.Parse(name, &f, help, args, stdout, stderr); !ok {
 		return code
 	}
-	err := upload(ctx, &f, getenv, stdin, stdout, stderr)
-	if ctx.Err() != nil && err != nil {
-		cli.Warnf(stderr, name, "interrupted")
-		return cli.ExitInterrupted
-	}
-	return cli.Report(stderr, name, err)
+	return cli.ReportContext(ctx, stderr, name, upload(ctx, &f, getenv, stdin, stdout, stderr))
 }

@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -83,6 +84,16 @@ func Report(stderr io.Writer, name string, err error) int {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 	}
 	return code
+}
+
+// ReportContext is Report for a run that Ctrl-C may cut short: an error once
+// ctx has ended is an interruption (130), not the failure it caused.
+func ReportContext(ctx context.Context, stderr io.Writer, name string, err error) int {
+	if ctx.Err() != nil && err != nil {
+		Warnf(stderr, name, "interrupted")
+		return ExitInterrupted
+	}
+	return Report(stderr, name, err)
 }
 
 // Warnf prints one diagnostic line on stderr in the tool's name.

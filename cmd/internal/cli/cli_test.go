@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -132,5 +133,25 @@ func TestParseHelpIntoClosedPipe(t *testing.T) {
 	code, ok := Parse("ft-test", &flags, Help{Summary: "x"}, []string{"--help"}, closedPipe{}, &stderr)
 	if code != ExitOK || ok || stderr.Len() != 0 {
 		t.Fatalf("Parse = (%d, %v), stderr %q; want (0, false) and nothing on stderr", code, ok, stderr.String())
+	}
+}
+
+func TestReportContext(t *testing.T) {
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		ctx  context.Context
+		err  error
+		want int
+	}{
+		{cancelled, context.Canceled, ExitInterrupted},
+		{cancelled, nil, ExitOK},
+		{context.Background(), Errorf(ExitAPIRefused, "no"), ExitAPIRefused},
+	}
+	for _, tc := range tests {
+		var stderr strings.Builder
+		if got := ReportContext(tc.ctx, &stderr, "ft-test", tc.err); got != tc.want {
+			t.Errorf("ReportContext(%v) = %d, want %d (stderr %q)", tc.err, got, tc.want, stderr.String())
+		}
 	}
 }

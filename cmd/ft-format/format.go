@@ -260,6 +260,7 @@ type job struct {
 	report                 func(error)  // prints one diagnostic
 	notice                 func(string) // prints the field choice
 	records, examples, bad int
+	notJSON                int // bad records that are not JSON (or not UTF-8) at all
 }
 
 // run formats every input in order. Bad records are reported and counted;
@@ -295,6 +296,9 @@ func (j *job) record(rec *record) error {
 	}
 	if p != nil {
 		j.bad++
+		if p.Code == "invalid_json" || p.Code == "invalid_utf8" {
+			j.notJSON++
+		}
 		j.report(rec.Err(p))
 		if j.rejects != nil {
 			line := rec.Raw // a JSONL line is kept byte for byte
@@ -382,6 +386,9 @@ func (j *job) finish(err error) error {
 			err = j.rejectsFile.Commit()
 		}
 		j.rejectsFile.Abort()
+	}
+	if err == nil && j.notJSON > 0 && j.notJSON == j.records {
+		return cli.Errorf(cli.ExitUnreadable, "not JSON: none of its %d %s is JSON", j.records, plural(j.records, "record"))
 	}
 	if err == nil && j.bad > 0 {
 		good := j.records - j.bad

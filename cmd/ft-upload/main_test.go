@@ -37,6 +37,7 @@ func TestExitCodes(t *testing.T) {
 	}
 	good := write("train.jsonl", strings.Repeat(example+"\n", 12))
 	bad := write("bad.jsonl", strings.Repeat(example+"\n", 12)+"{\"messages\": []}\n")
+	notJSON := write("notes.jsonl", "hello\nworld\n")
 	for _, tc := range []struct {
 		name   string
 		args   []string
@@ -50,6 +51,8 @@ func TestExitCodes(t *testing.T) {
 		{"invalid file", []string{bad}, nil, false, cli.ExitDataError},
 		{"invalid file sent anyway", []string{"--no-check", bad}, nil, false, cli.ExitOK},
 		{"missing file", []string{dir + "/none.jsonl"}, nil, false, cli.ExitUnreadable},
+		{"not JSON lines", []string{notJSON}, nil, false, cli.ExitUnreadable},
+		{"not JSON lines, unchecked", []string{"--no-check", "--dry-run", notJSON}, nil, true, cli.ExitUnreadable},
 		{"bad part size", []string{"--part-size", "65MiB", good}, nil, false, cli.ExitUsage},
 		{"unknown flag", []string{"--frobnicate", good}, nil, false, cli.ExitUsage},
 		{"unknown model", []string{"--model", "gpt-9", good}, nil, false, cli.ExitUsage},

@@ -4,6 +4,7 @@ import (
 	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -94,6 +95,7 @@ func scan(arg, split string, stdin io.Reader, rules checkRules) (*local, []jsonl
 		}, name)
 	}
 	var findings []jsonl.Finding
+	notJSON := 0
 	jr := jsonl.NewReader(counted, name)
 	for jr.Next() {
 		l.Examples++
@@ -101,13 +103,20 @@ func scan(arg, split string, stdin io.Reader, rules checkRules) (*local, []jsonl
 			findings = append(findings, v.Line(jr.Line(), jr.Bytes())...)
 		}
 		var ex jsonl.Example
-		if jr.Decode(&ex) == nil {
+		var le *jsonl.LineError
+		if err := jr.Decode(&ex); err == nil {
 			l.Tokens += int64(rules.counter.Example(&ex).Total)
+		} else if errors.As(err, &le) && (le.Code == "invalid_json" || le.Code == "invalid_utf8") {
+			notJSON++
 		}
 	}
 	if err := jr.Err(); err != nil {
 		l.cleanup()
 		return nil, nil, cli.WithCode(cli.ExitUnreadable, err)
+	}
+	if notJSON > 0 && notJSON == l.Examples {
+		l.cleanup()
+		return nil, nil, cli.Errorf(cli.ExitUnreadable, "%s: not JSON lines: none of its %d lines is JSON", name, l.Examples)
 	}
 	// The reader stops at the last line; the hash must cover every byte.
 	if _, err := io.Copy(io.Discard, counted); err != nil {

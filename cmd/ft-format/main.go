@@ -16,9 +16,6 @@ package main
 
 import (
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
 )
@@ -52,10 +49,7 @@ var help = cli.Help{
 	},
 }
 
-func main() {
-	signal.Ignore(syscall.SIGPIPE) // a closed stdout is then an EPIPE error, handled as a quiet stop
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
-}
+func main() { cli.Main(run) }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var f flags

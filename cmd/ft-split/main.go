@@ -10,9 +10,6 @@ package main
 
 import (
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
 )
@@ -42,10 +39,7 @@ var help = cli.Help{
 	Environment: []string{"TMPDIR  where stdin is spooled for the second pass"},
 }
 
-func main() {
-	signal.Ignore(syscall.SIGPIPE) // a closed stdout is then an EPIPE error, handled as a quiet stop
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
-}
+func main() { cli.Main(run) }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var f flags

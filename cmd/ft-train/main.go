@@ -14,7 +14,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"syscall"
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
 	"github.com/ft-tools/ft/cmd/internal/openai"
@@ -52,10 +51,7 @@ var help = cli.Help{
 		"BASE_MODEL         default --model"),
 }
 
-func main() {
-	signal.Ignore(syscall.SIGPIPE) // a closed stdout is then an EPIPE error, handled as a quiet stop
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
-}
+func main() { cli.Main(run) }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)

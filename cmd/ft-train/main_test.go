@@ -21,7 +21,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){name: func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }})
+	testscript.Main(m, map[string]func(){name: main})
 }
 
 func TestScript(t *testing.T) {

@@ -18,8 +18,6 @@ package main
 import (
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
 )
@@ -52,10 +50,7 @@ var help = cli.Help{
 	Environment: []string{"BASE_MODEL  the model whose token limit applies when --model is not given"},
 }
 
-func main() {
-	signal.Ignore(syscall.SIGPIPE) // a closed stdout is then an EPIPE error, handled as a quiet stop
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
-}
+func main() { cli.Main(run) }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var f flags

@@ -47,10 +47,7 @@ var help = cli.Help{
 		"XDG_CACHE_HOME     where the default --state-dir is"),
 }
 
-func main() {
-	signal.Ignore(syscall.SIGPIPE) // a closed stdout is then an EPIPE error, handled as a quiet stop
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
-}
+func main() { cli.Main(run) }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -99,6 +101,14 @@ func ReportContext(ctx context.Context, stderr io.Writer, name string, err error
 // Warnf prints one diagnostic line on stderr in the tool's name.
 func Warnf(stderr io.Writer, name, format string, args ...any) {
 	fmt.Fprintf(stderr, "%s: %s\n", name, fmt.Sprintf(format, args...))
+}
+
+// Main runs a tool's run function as the process. SIGPIPE is ignored so that
+// a closed stdout (`| head -1`) is an EPIPE error, which Report turns into a
+// quiet exit 0, instead of a death by signal.
+func Main(run func(args []string, stdin io.Reader, stdout, stderr io.Writer) int) {
+	signal.Ignore(syscall.SIGPIPE)
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
 // Version is the module version the binary was built from, or "devel".

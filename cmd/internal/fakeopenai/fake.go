@@ -542,16 +542,29 @@ func page[T any](items []T, id func(T) string, after string, limit int) (out []T
 	return items, false
 }
 
-func limitOf(r *http.Request, def, maxLimit int) (int, bool) {
+// limitOf reads ?limit=, answering 400 itself when it is out of range.
+func limitOf(w http.ResponseWriter, r *http.Request, def, maxLimit int) (int, bool) {
 	v := r.URL.Query().Get("limit")
 	if v == "" {
 		return def, true
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 || n > maxLimit {
+		badRequest(w, "limit", "limit must be between 1 and %d", maxLimit)
 		return 0, false
 	}
 	return n, true
+}
+
+// listOf pages items (in answer order) after the request's ?after= and
+// returns the list object of that page, and the page for extra fields.
+func listOf[T any](r *http.Request, items []T, id func(T) string, object func(T) any, limit int) (map[string]any, []T) {
+	got, more := page(items, id, r.URL.Query().Get("after"), limit)
+	data := make([]any, 0, len(got))
+	for _, x := range got {
+		data = append(data, object(x))
+	}
+	return map[string]any{"object": "list", "data": data, "has_more": more}, got
 }
 
 func md5hex(b []byte) string {

@@ -428,9 +428,8 @@ func (s *Server) jobAction(w http.ResponseWriter, id, action string) {
 }
 
 func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) {
-	limit, ok := limitOf(r, 20, 100)
+	limit, ok := limitOf(w, r, 20, 100)
 	if !ok {
-		badRequest(w, "limit", "limit must be between 1 and 100")
 		return
 	}
 	want := map[string]string{}
@@ -454,18 +453,13 @@ func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) {
 			all = append(all, j)
 		}
 	}
-	got, more := page(all, func(j *job) string { return j.id }, r.URL.Query().Get("after"), limit)
-	data := []any{}
-	for _, j := range got {
-		data = append(data, s.jobObject(j))
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": data, "has_more": more})
+	o, _ := listOf(r, all, func(j *job) string { return j.id }, func(j *job) any { return s.jobObject(j) }, limit)
+	writeJSON(w, http.StatusOK, o)
 }
 
 func (s *Server) listEvents(w http.ResponseWriter, r *http.Request, id string) {
-	limit, ok := limitOf(r, 20, 1000)
+	limit, ok := limitOf(w, r, 20, 1000)
 	if !ok {
-		badRequest(w, "limit", "limit must be between 1 and 1000")
 		return
 	}
 	s.mu.Lock()
@@ -477,18 +471,13 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request, id string) {
 	}
 	all := slices.Clone(j.events)
 	slices.Reverse(all)
-	got, more := page(all, func(e *event) string { return e.id }, r.URL.Query().Get("after"), limit)
-	data := []any{}
-	for _, e := range got {
-		data = append(data, e.object())
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": data, "has_more": more})
+	o, _ := listOf(r, all, func(e *event) string { return e.id }, func(e *event) any { return e.object() }, limit)
+	writeJSON(w, http.StatusOK, o)
 }
 
 func (s *Server) listCheckpoints(w http.ResponseWriter, r *http.Request, id string) {
-	limit, ok := limitOf(r, 10, 100)
+	limit, ok := limitOf(w, r, 10, 100)
 	if !ok {
-		badRequest(w, "limit", "limit must be between 1 and 100")
 		return
 	}
 	s.mu.Lock()
@@ -500,13 +489,11 @@ func (s *Server) listCheckpoints(w http.ResponseWriter, r *http.Request, id stri
 	}
 	all := slices.Clone(j.checkpoints)
 	slices.Reverse(all)
-	got, more := page(all, func(c *checkpoint) string { return c.id }, r.URL.Query().Get("after"), limit)
-	data := []any{}
-	for _, c := range got {
-		data = append(data, map[string]any{"object": "fine_tuning.job.checkpoint", "id": c.id, "created_at": c.createdAt,
-			"fine_tuned_model_checkpoint": c.model, "fine_tuning_job_id": j.id, "step_number": c.step, "metrics": c.metrics})
-	}
-	o := map[string]any{"object": "list", "data": data, "has_more": more, "first_id": nil, "last_id": nil}
+	o, got := listOf(r, all, func(c *checkpoint) string { return c.id }, func(c *checkpoint) any {
+		return map[string]any{"object": "fine_tuning.job.checkpoint", "id": c.id, "created_at": c.createdAt,
+			"fine_tuned_model_checkpoint": c.model, "fine_tuning_job_id": j.id, "step_number": c.step, "metrics": c.metrics}
+	}, limit)
+	o["first_id"], o["last_id"] = nil, nil
 	if len(got) > 0 {
 		o["first_id"], o["last_id"] = got[0].id, got[len(got)-1].id
 	}

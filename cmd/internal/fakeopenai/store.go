@@ -68,9 +68,8 @@ func (s *Server) createFile(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) listFiles(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	limit, ok := limitOf(r, 10000, 10000)
+	limit, ok := limitOf(w, r, 10000, 10000)
 	if !ok {
-		badRequest(w, "limit", "limit must be between 1 and 10000")
 		return
 	}
 	s.mu.Lock()
@@ -83,17 +82,13 @@ func (s *Server) listFiles(w http.ResponseWriter, r *http.Request) {
 	if q.Get("order") != "asc" {
 		slices.Reverse(all)
 	}
-	got, more := page(all, func(f *file) string { return f.id }, q.Get("after"), limit)
-	data := []any{}
-	for _, f := range got {
-		data = append(data, f.object())
-	}
+	o, got := listOf(r, all, func(f *file) string { return f.id }, func(f *file) any { return f.object() }, limit)
 	s.mu.Unlock()
-	first, last := "", ""
+	o["first_id"], o["last_id"] = "", ""
 	if len(got) > 0 {
-		first, last = got[0].id, got[len(got)-1].id
+		o["first_id"], o["last_id"] = got[0].id, got[len(got)-1].id
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": data, "first_id": first, "last_id": last, "has_more": more})
+	writeJSON(w, http.StatusOK, o)
 }
 
 func (s *Server) getFile(w http.ResponseWriter, id string) {

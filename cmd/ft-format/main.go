@@ -47,6 +47,7 @@ var help = cli.Help{
 		"ft-format --question intent --answer output --user-template $'Collection: {{.schema.collection}}\\n{{.question}}' eval.jsonl",
 		"ft-format --from csv --no-system --rejects bad.jsonl < pairs.csv | head -1",
 	},
+	Exits: []int{cli.ExitOK, cli.ExitDataError, cli.ExitUsage, cli.ExitUnreadable},
 }
 
 func main() { cli.Main(run) }

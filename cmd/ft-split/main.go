@@ -37,6 +37,7 @@ var help = cli.Help{
 		"ft-split --group-by metadata.db_id --val val.jsonl data.jsonl | ft-stats",
 	},
 	Environment: []string{"TMPDIR  where stdin is spooled for the second pass"},
+	Exits:       []int{cli.ExitOK, cli.ExitDataError, cli.ExitUsage, cli.ExitUnreadable},
 }
 
 func main() { cli.Main(run) }

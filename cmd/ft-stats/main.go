@@ -43,6 +43,7 @@ var help = cli.Help{
 		"ft-stats --json train.jsonl | jq .estimated_cost_usd",
 	},
 	Environment: []string{"BASE_MODEL  the default of --model (else gpt-4o-mini-2024-07-18)", "NO_COLOR    no colour even on a terminal"},
+	Exits:       []int{cli.ExitOK, cli.ExitDataError, cli.ExitUsage, cli.ExitUnreadable},
 }
 
 func main() { cli.Main(run) }

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -111,17 +110,14 @@ func Main(run func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
-// Version is the module version the binary was built from, or "devel".
-func Version() string {
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		return info.Main.Version
-	}
-	return "devel"
-}
-
-// VersionFlag is embedded in every command's flags.
+// VersionFlag is embedded in every command's flags. Besides --version it
+// carries the flags that describe the tool from its own flag definitions, so
+// that completions, man pages and README tables cannot drift from them.
 type VersionFlag struct {
-	Version kong.VersionFlag `help:"Print the version and exit."`
+	Version       kong.VersionFlag `help:"Print the version, commit and build date, and exit."`
+	Completion    completionFlag   `help:"Print the completion script for SHELL (bash, zsh or fish) and exit." placeholder:"SHELL"`
+	Man           manFlag          `help:"Print the man page (roff) and exit." hidden:""`
+	FlagsMarkdown markdownFlag     `help:"Print the flags as a Markdown table and exit." hidden:""`
 }
 
 // Help describes a binary for its --help: what it does, piped examples, and
@@ -130,6 +126,27 @@ type Help struct {
 	Summary     string
 	Examples    []string
 	Environment []string
+	// Exits are the exit statuses the tool can return, in order; none means
+	// every status of DESIGN.md.
+	Exits []int
+}
+
+// exitMeanings words each status for --help and the man page.
+var exitMeanings = map[int]string{
+	ExitOK:          "success",
+	ExitDataError:   "the data has errors",
+	ExitUsage:       "usage error",
+	ExitUnreadable:  "input unreadable",
+	ExitAPIRefused:  "the API refused the request",
+	ExitUnavailable: "the API stayed unavailable",
+	ExitInterrupted: "interrupted",
+}
+
+func (h Help) exits() []int {
+	if len(h.Exits) > 0 {
+		return h.Exits
+	}
+	return []int{ExitOK, ExitDataError, ExitUsage, ExitUnreadable, ExitAPIRefused, ExitUnavailable, ExitInterrupted}
 }
 
 // exitCode is panicked by kong's Exit hook so that --help and --version return
@@ -145,6 +162,7 @@ func Parse(name string, flags any, help Help, args []string, stdout, stderr io.W
 		kong.Description(help.description()),
 		kong.Writers(stdout, stderr),
 		kong.Vars{"version": name + " " + Version()},
+		kong.Bind(help),
 		kong.Exit(func(c int) { panic(exitCode(c)) }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true, NoExpandSubcommands: true}),
 	)
@@ -164,7 +182,7 @@ func Parse(name string, flags any, help Help, args []string, stdout, stderr io.W
 		if IsBrokenPipe(err) { // `--help | head -1`
 			return ExitOK, false
 		}
-		fmt.Fprintf(stderr, "%s: %v (see %s --help)\n", name, err, name)
+		fmt.Fprintf(stderr, "%s: %v (see %s --help)\n", name, suggest(parser, err), name)
 		return ExitUsage, false
 	}
 	return ExitOK, true
@@ -179,7 +197,14 @@ func (h Help) description() string {
 			b.WriteString("  " + e + "\n")
 		}
 	}
-	b.WriteString("\nExit status: 0 success, 1 the data has errors, 2 usage error, 3 input unreadable, 4 the API refused the request, 5 the API stayed unavailable, 130 interrupted.")
+	b.WriteString("\nExit status: ")
+	for i, c := range h.exits() {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%d %s", c, exitMeanings[c])
+	}
+	b.WriteString(".")
 	if len(h.Environment) > 0 {
 		b.WriteString("\n\nEnvironment:\n")
 		for _, e := range h.Environment {

@@ -25,7 +25,7 @@ type flags struct {
 	TrainingFile           string   `help:"ID of the training file; without it, ft-upload's lines are read from the files (none or - means stdin)." placeholder:"ID"`
 	ValidationFile         string   `help:"ID of the validation file." placeholder:"ID"`
 	Model                  string   `help:"Base model, or a fine-tuned model to train further (default: env BASE_MODEL, then gpt-4o-mini-2024-07-18)." placeholder:"MODEL"`
-	Method                 string   `help:"Fine-tuning method: supervised or dpo." default:"supervised" placeholder:"METHOD"`
+	Method                 string   `help:"Fine-tuning method: supervised or dpo." default:"supervised" placeholder:"METHOD" complete:"supervised,dpo"`
 	Epochs                 string   `help:"Epochs, 1-50, or auto (default: the cookbook's recommendation for the number of examples ft-upload counted, else auto)." placeholder:"N|auto"`
 	BatchSize              string   `help:"Batch size, 1-256, or auto." placeholder:"N|auto"`
 	LearningRateMultiplier string   `help:"Learning rate multiplier, above 0, or auto." placeholder:"X|auto"`

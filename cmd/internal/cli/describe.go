@@ -11,7 +11,8 @@ import (
 )
 
 // What a value completes to, read from a flag's `complete:""` tag when it
-// has one, else from its enum, placeholder and name.
+// has one (a kind below, or the values: complete:"supervised,dpo"), else
+// from its enum, placeholder and name.
 const (
 	completeNone  = "none"  // a free value: offer nothing
 	completeFile  = "file"  // a path
@@ -79,6 +80,10 @@ func describe(app *kong.Application, help Help) tool {
 			}
 			if f.Enum != "" {
 				d.enum = f.EnumSlice()
+			} else if c := f.Tag.Get("complete"); strings.Contains(c, ",") {
+				// A flag that checks its own values (to report every
+				// mistake at once) names them for completion this way.
+				d.enum = strings.Split(c, ",")
 			}
 			d.complete = flagCompletion(f, d)
 			t.flags = append(t.flags, d)
@@ -99,7 +104,7 @@ func describe(app *kong.Application, help Help) tool {
 }
 
 func flagCompletion(f *kong.Flag, d flagDoc) string {
-	if c := f.Tag.Get("complete"); c != "" {
+	if c := f.Tag.Get("complete"); c != "" && !strings.Contains(c, ",") {
 		return c
 	}
 	switch {

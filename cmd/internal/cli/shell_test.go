@@ -140,6 +140,7 @@ type describedFlags struct {
 	StateDir    string   `help:"Where state is kept." placeholder:"DIR"`
 	GroupBy     []string `help:"A path (repeatable). It's | piped." placeholder:"PATH"`
 	Quiet       bool     `help:"Say less." short:"q"`
+	Method      string   `help:"Checked by the tool." default:"sft" complete:"sft,dpo"`
 	Files       []string `arg:"" optional:"" help:"Files."`
 	VersionFlag `embed:""`
 }
@@ -169,7 +170,7 @@ func TestDescriptions(t *testing.T) {
 			"--val)\n            compopt -o filenames",
 			"--state-dir)\n            compopt -o filenames 2>/dev/null\n            COMPREPLY=($(compgen -d",
 			"--group-by)\n            COMPREPLY=()\n            return ;;",
-			"'--help --val --format --model --state-dir --group-by --quiet --version --completion'",
+			"'--help --val --format --model --state-dir --group-by --quiet --method --version --completion'",
 		}},
 		{[]string{"--completion=zsh"}, []string{
 			"#compdef ft-test\n",
@@ -187,6 +188,7 @@ func TestDescriptions(t *testing.T) {
 			"complete -c ft-test -l quiet -s q -d 'Say less.'\n",
 			"complete -c ft-test -l group-by -x -d 'A path (repeatable).'\n",
 			"complete -c ft-test -l state-dir -x -a '(__fish_complete_directories)'",
+			"complete -c ft-test -l method -x -a 'sft dpo' -d",
 		}},
 		{[]string{"--man"}, []string{
 			".TH FT\\-TEST 1 ",
@@ -204,6 +206,7 @@ func TestDescriptions(t *testing.T) {
 			"| `--model M` | `$BASE_MODEL`, else `gpt-4o-mini-2024-07-18` |",
 			"| `--group-by PATH` |  | A path (repeatable). It's \\| piped. |\n",
 			"| `-q`, `--quiet` |  | Say less. |\n",
+			"| `--method sft\\|dpo` | `sft` | Checked by the tool. |\n",
 		}},
 	} {
 		out := describeRun(t, tc.args...)

@@ -158,3 +158,63 @@ func TestBashCompletions(t *testing.T) {
 		}
 	}
 }
+
+// TestZshFishCompletions loads the zsh and fish scripts into those shells,
+// where they are installed: zsh must register the completion function, and
+// fish must offer a flag and enum values.
+func TestZshFishCompletions(t *testing.T) {
+	dir := t.TempDir()
+	t.Run("zsh", func(t *testing.T) {
+		zsh, err := exec.LookPath("zsh")
+		if err != nil {
+			t.Skip("zsh is not installed")
+		}
+		// One shell for all tools: compinit is slow.
+		var want strings.Builder
+		args := []string{"-f", "-c", `autoload -Uz compinit; compinit -u -D; for s n in "$@"; do source $s; print -r -- "$n $_comps[$n]"; done`, "zsh"}
+		for _, name := range tools(t) {
+			script := filepath.Join(dir, "_"+name)
+			if err := os.WriteFile(script, runTool(t, name, "--completion", "zsh"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			args = append(args, script, name)
+			want.WriteString(name + " _" + strings.ReplaceAll(name, "-", "_") + "\n")
+		}
+		out, err := exec.Command(zsh, args...).CombinedOutput()
+		if err != nil || string(out) != want.String() {
+			t.Errorf("zsh registers (%v):\n%s\nwant:\n%s", err, out, want.String())
+		}
+	})
+	t.Run("fish", func(t *testing.T) {
+		fish, err := exec.LookPath("fish")
+		if err != nil {
+			t.Skip("fish is not installed")
+		}
+		offers := func(script, line string) string {
+			out, err := exec.Command(fish, "--no-config", "-c", `source $argv[1]; complete -C $argv[2]`, script, line).CombinedOutput()
+			if err != nil {
+				t.Fatalf("fish: %v\n%s", err, out)
+			}
+			var words []string
+			for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+				w, _, _ := strings.Cut(l, "\t")
+				words = append(words, w)
+			}
+			return strings.Join(words, " ")
+		}
+		for _, name := range tools(t) {
+			script := filepath.Join(dir, name+".fish")
+			if err := os.WriteFile(script, runTool(t, name, "--completion", "fish"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if got := offers(script, name+" --he"); got != "--help" {
+				t.Errorf("fish: %s --he<Tab> offers %q", name, got)
+			}
+			if name == "ft-validate" {
+				if got := offers(script, name+" --report "); got != "json records" {
+					t.Errorf("fish: ft-validate --report <Tab> offers %q", got)
+				}
+			}
+		}
+	})
+}

@@ -10,7 +10,7 @@ import (
 )
 
 func TestClosestFlag(t *testing.T) {
-	names := []string{"help", "val", "train", "ratio", "seed", "group-by", "no-group", "version", "dry-run", "completion"}
+	names := []string{"help", "val", "ratio", "seed", "group-by", "no-group", "version", "dry-run", "completion"}
 	tests := []struct {
 		unknown    string
 		takesFiles bool
@@ -18,7 +18,8 @@ func TestClosestFlag(t *testing.T) {
 	}{
 		{"--train-ratio", true, "did you mean --ratio?"},
 		{"--train_ratio=0.8", true, "did you mean --ratio?"},
-		{"--train-output", true, "did you mean --train?"},
+		{"--train-output", false, ""},
+		{"--val-output", false, "did you mean --val?"},
 		{"--val-output", true, "did you mean --val?"},
 		{"--dryrun", true, "did you mean --dry-run?"},
 		{"--Dry_Run", true, "did you mean --dry-run?"},
@@ -32,11 +33,17 @@ func TestClosestFlag(t *testing.T) {
 		{"--input", false, ""},
 		{"--zzzzzzzz", true, ""},
 		{"--group", true, "did you mean one of --group-by, --no-group?"},
+		{"--train", true, "input files are arguments, not a flag"},
+		{"--comp", true, "did you mean --completion?"},
 	}
 	for _, tc := range tests {
 		if got := closestFlag(tc.unknown, names, tc.takesFiles); got != tc.want {
 			t.Errorf("closestFlag(%q) = %q, want %q", tc.unknown, got, tc.want)
 		}
+	}
+	// ft-split has --train: the Python --train-output is it.
+	if got := closestFlag("--train-output", append(names, "train"), true); got != "did you mean --train?" {
+		t.Errorf("closestFlag(--train-output) with --train = %q", got)
 	}
 }
 

@@ -69,16 +69,9 @@ func closestFlag(unknown string, names []string, takesFiles bool) string {
 	words := func(s string) []string {
 		return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return r == '-' || r == '_' })
 	}
-	if takesFiles {
-		switch norm(word) {
-		case "input", "inputs", "in", "file", "files", "inputfile", "train", "training", "trainfile":
-			if !has(strings.ToLower(word)) {
-				return "input files are arguments, not a flag"
-			}
-		}
-	}
 	// Best by: the same name but for case, dashes and underscores; then a
-	// small edit distance; then the most words in common, a shared last word
+	// small edit distance; then a name the flag begins (--val for
+	// --validation-file); then the most words in common, a shared last word
 	// counting extra (--train-ratio is a ratio).
 	var best []string
 	bestScore := 0
@@ -90,6 +83,8 @@ func closestFlag(unknown string, names []string, takesFiles bool) string {
 			score = 1000
 		case d <= 2 || d <= len(n)/4:
 			score = 500 - d
+		case strings.HasPrefix(norm(n), norm(word)):
+			score = 400
 		default:
 			nw := words(n)
 			for _, a := range uw {
@@ -109,6 +104,12 @@ func closestFlag(unknown string, names []string, takesFiles bool) string {
 			best, bestScore = []string{n}, score
 		default:
 			best = append(best, n)
+		}
+	}
+	if len(best) == 0 && takesFiles {
+		switch norm(word) {
+		case "input", "inputs", "in", "file", "files", "inputfile", "train", "training", "trainfile":
+			return "input files are arguments, not a flag"
 		}
 	}
 	return mean(best)

@@ -218,3 +218,43 @@ func TestZshFishCompletions(t *testing.T) {
 		}
 	})
 }
+
+// TestMakeInstall runs `make install PREFIX=…` into a temporary directory
+// and checks that every tool's binary, man page and three completion
+// scripts land where each consumer looks for them.
+func TestMakeInstall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds every binary")
+	}
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("no make")
+	}
+	tmp := t.TempDir()
+	prefix := filepath.Join(tmp, "prefix")
+	root, err := filepath.Abs("../../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("make", "-s", "-C", root, "install", "PREFIX="+prefix, "BIN="+filepath.Join(tmp, "bin"))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("make install: %v\n%s", err, out)
+	}
+	for _, name := range tools(t) {
+		for _, f := range []string{
+			"bin/" + name,
+			"share/man/man1/" + name + ".1",
+			"share/bash-completion/completions/" + name,
+			"share/zsh/site-functions/_" + name,
+			"share/fish/vendor_completions.d/" + name + ".fish",
+		} {
+			fi, err := os.Stat(filepath.Join(prefix, f))
+			if err != nil || fi.Size() == 0 {
+				t.Errorf("make install left no %s (%v)", f, err)
+			}
+		}
+		out, err := exec.Command(filepath.Join(prefix, "bin", name), "--version").Output()
+		if err != nil || !strings.HasPrefix(string(out), name+" ") || strings.Contains(string(out), "built unknown") {
+			t.Errorf("installed %s --version = %q (%v); want the Makefile's stamp", name, out, err)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -142,6 +143,16 @@ var exitMeanings = map[int]string{
 	ExitInterrupted: "interrupted",
 }
 
+func exitMeaning(code int) string {
+	if m, ok := exitMeanings[code]; ok {
+		return m
+	}
+	if code > 128 {
+		return "killed by signal " + strconv.Itoa(code-128)
+	}
+	return "see the README"
+}
+
 func (h Help) exits() []int {
 	if len(h.Exits) > 0 {
 		return h.Exits
@@ -202,7 +213,7 @@ func (h Help) description() string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "%d %s", c, exitMeanings[c])
+		fmt.Fprintf(&b, "%d %s", c, exitMeaning(c))
 	}
 	b.WriteString(".")
 	if len(h.Environment) > 0 {

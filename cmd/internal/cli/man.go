@@ -63,7 +63,7 @@ func (t tool) man(w io.Writer, version string) error {
 	}
 	e.printf(".SH EXIT STATUS\n")
 	for _, c := range t.help.exits() {
-		e.printf(".TP\n.B %d\n%s\n", c, roffText(exitMeanings[c]))
+		e.printf(".TP\n.B %d\n%s\n", c, roffText(exitMeaning(c)))
 	}
 	if len(t.help.Environment) > 0 {
 		e.printf(".SH ENVIRONMENT\n")

@@ -128,6 +128,7 @@ func TestHelpExits(t *testing.T) {
 		want  string
 	}{
 		{[]int{ExitOK, ExitDataError, ExitUsage}, "Exit status: 0 success, 1 the data has errors, 2 usage error.\n"},
+		{[]int{ExitOK, 143}, "Exit status: 0 success, 143 killed by signal 15.\n"},
 		{nil, "Exit status: 0 success, 1 the data has errors, 2 usage error, 3 input unreadable, 4 the API refused the request, 5 the API stayed unavailable, 130 interrupted.\n"},
 	} {
 		var flags testFlags

@@ -68,7 +68,13 @@ func (t tool) man(w io.Writer, version string) error {
 	if len(t.help.Environment) > 0 {
 		e.printf(".SH ENVIRONMENT\n")
 		for _, env := range t.help.Environment {
-			name, text, _ := strings.Cut(strings.TrimSpace(env), " ")
+			// "NAME  text": the name may itself hold one space
+			// ("OPENAI_ORG_ID, OPENAI_PROJECT_ID  …"); two end it.
+			env = strings.TrimSpace(env)
+			name, text, ok := strings.Cut(env, "  ")
+			if !ok {
+				name, text, _ = strings.Cut(env, " ")
+			}
 			e.printf(".TP\n.B %s\n%s\n", roffEscape(name), roffText(strings.TrimSpace(text)))
 		}
 	}

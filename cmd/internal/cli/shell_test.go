@@ -157,7 +157,7 @@ func describeRun(t *testing.T, args ...string) string {
 	t.Helper()
 	var flags describedFlags
 	var stdout, stderr strings.Builder
-	help := Help{Summary: "Describes things.\n\nMore about them.", Examples: []string{"ft-test a.jsonl | ft-test -"}, Environment: []string{"BASE_MODEL  the model"}, Exits: []int{ExitOK, ExitUsage}}
+	help := Help{Summary: "Describes things.\n\nMore about them.", Examples: []string{"ft-test a.jsonl | ft-test -"}, Environment: []string{"BASE_MODEL  the model", "A_KEY, B_KEY     two keys", "ONE one space"}, Exits: []int{ExitOK, ExitUsage}}
 	code, ok := Parse("ft-test", &flags, help, args, &stdout, &stderr)
 	if ok || code != ExitOK || stderr.Len() > 0 {
 		t.Fatalf("Parse(%q) = (%d, %v), stderr %q", args, code, ok, stderr.String())
@@ -206,6 +206,8 @@ func TestDescriptions(t *testing.T) {
 			"\\fB\\-q\\fR, \\fB\\-\\-quiet\\fR\n",
 			".SH EXIT STATUS\n.TP\n.B 0\nsuccess\n.TP\n.B 2\nusage error\n.SH",
 			".TP\n.B BASE_MODEL\nthe model\n",
+			".TP\n.B A_KEY, B_KEY\ntwo keys\n",
+			".TP\n.B ONE\none space\n",
 			".nf\nft\\-test a.jsonl | ft\\-test \\-\n.fi\n",
 		}},
 		{[]string{"--flags-markdown"}, []string{

@@ -49,7 +49,7 @@ var help = cli.Help{
 	},
 	Environment: append(openai.EnvironmentHelp,
 		"BASE_MODEL         default --model"),
-	Exits: []int{cli.ExitOK, cli.ExitDataError, cli.ExitUsage, cli.ExitUnreadable, cli.ExitAPIRefused, cli.ExitUnavailable, cli.ExitInterrupted},
+	Exits: []int{cli.ExitOK, cli.ExitDataError, cli.ExitUsage, cli.ExitUnreadable, cli.ExitAPIRefused, cli.ExitUnavailable},
 }
 
 func main() { cli.Main(run) }

@@ -48,7 +48,7 @@ var help = cli.Help{
 		"ft-validate --report json train.jsonl | jq -r 'select(.severity == \"error\") | .code' | sort | uniq -c",
 	},
 	Environment: []string{"BASE_MODEL  the model whose token limit applies when --model is not given"},
-	Exits:       []int{cli.ExitOK, cli.ExitDataError, cli.ExitUsage, cli.ExitUnreadable, cli.ExitInterrupted},
+	Exits:       []int{cli.ExitOK, cli.ExitDataError, cli.ExitUsage, cli.ExitUnreadable},
 }
 
 func main() { cli.Main(run) }

@@ -45,7 +45,7 @@ var help = cli.Help{
 	},
 	Environment: append(openai.EnvironmentHelp,
 		"XDG_CACHE_HOME     where the default --state-dir is"),
-	Exits: []int{cli.ExitOK, cli.ExitDataError, cli.ExitUsage, cli.ExitUnreadable, cli.ExitAPIRefused, cli.ExitUnavailable, cli.ExitInterrupted},
+	Exits: []int{cli.ExitOK, cli.ExitDataError, cli.ExitUsage, cli.ExitUnreadable, cli.ExitAPIRefused, cli.ExitUnavailable},
 }
 
 func main() { cli.Main(run) }

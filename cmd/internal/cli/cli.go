@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -127,8 +128,10 @@ type Help struct {
 	Summary     string
 	Examples    []string
 	Environment []string
-	// Exits are the exit statuses the tool can return, in order; none means
-	// every status of DESIGN.md.
+	// Exits are the statuses the tool returns itself, in order; none means
+	// every status of DESIGN.md. The statuses of SIGINT, SIGTERM and SIGHUP
+	// follow them for every tool: a shell reports them whether the tool
+	// handles the signal or dies of it.
 	Exits []int
 }
 
@@ -141,7 +144,12 @@ var exitMeanings = map[int]string{
 	ExitAPIRefused:  "the API refused the request",
 	ExitUnavailable: "the API stayed unavailable",
 	ExitInterrupted: "interrupted",
+	128 + 15:        "terminated",
+	128 + 1:         "hung up",
 }
+
+// signalExits are SIGINT's, SIGTERM's and SIGHUP's statuses.
+var signalExits = []int{ExitInterrupted, 128 + 15, 128 + 1}
 
 func exitMeaning(code int) string {
 	if m, ok := exitMeanings[code]; ok {
@@ -154,10 +162,17 @@ func exitMeaning(code int) string {
 }
 
 func (h Help) exits() []int {
-	if len(h.Exits) > 0 {
-		return h.Exits
+	codes := h.Exits
+	if len(codes) == 0 {
+		codes = []int{ExitOK, ExitDataError, ExitUsage, ExitUnreadable, ExitAPIRefused, ExitUnavailable}
 	}
-	return []int{ExitOK, ExitDataError, ExitUsage, ExitUnreadable, ExitAPIRefused, ExitUnavailable, ExitInterrupted}
+	out := append([]int(nil), codes...)
+	for _, c := range signalExits {
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // exitCode is panicked by kong's Exit hook so that --help and --version return

@@ -127,9 +127,9 @@ func TestHelpExits(t *testing.T) {
 		exits []int
 		want  string
 	}{
-		{[]int{ExitOK, ExitDataError, ExitUsage}, "Exit status: 0 success, 1 the data has errors, 2 usage error.\n"},
-		{[]int{ExitOK, 143}, "Exit status: 0 success, 143 killed by signal 15.\n"},
-		{nil, "Exit status: 0 success, 1 the data has errors, 2 usage error, 3 input unreadable, 4 the API refused the request, 5 the API stayed unavailable, 130 interrupted.\n"},
+		{[]int{ExitOK, ExitDataError, ExitUsage}, "Exit status: 0 success, 1 the data has errors, 2 usage error, 130 interrupted, 143 terminated, 129 hung up.\n"},
+		{[]int{ExitOK, 128 + 9, ExitInterrupted}, "Exit status: 0 success, 137 killed by signal 9, 130 interrupted, 143 terminated, 129 hung up.\n"},
+		{nil, "Exit status: 0 success, 1 the data has errors, 2 usage error, 3 input unreadable, 4 the API refused the request, 5 the API stayed unavailable, 130 interrupted, 143 terminated, 129 hung up.\n"},
 	} {
 		var flags testFlags
 		var stdout, stderr strings.Builder
@@ -204,7 +204,7 @@ func TestDescriptions(t *testing.T) {
 			".SH DESCRIPTION\nDescribes things.\n.PP\nMore about them.\n",
 			"\\fB\\-\\-format\\fR \\fIFORMAT\\fR\nFormat: one of them. (one of auto, chat; default auto)\n",
 			"\\fB\\-q\\fR, \\fB\\-\\-quiet\\fR\n",
-			".SH EXIT STATUS\n.TP\n.B 0\nsuccess\n.TP\n.B 2\nusage error\n.SH",
+			".SH EXIT STATUS\n.TP\n.B 0\nsuccess\n.TP\n.B 2\nusage error\n.TP\n.B 130\ninterrupted\n.TP\n.B 143\nterminated\n.TP\n.B 129\nhung up\n.SH",
 			".TP\n.B BASE_MODEL\nthe model\n",
 			".TP\n.B A_KEY, B_KEY\ntwo keys\n",
 			".TP\n.B ONE\none space\n",

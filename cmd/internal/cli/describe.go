@@ -116,9 +116,9 @@ func flagCompletion(f *kong.Flag, d flagDoc) string {
 		return completeEnum
 	case f.Name == "model" || strings.HasSuffix(f.Name, "-model"):
 		return completeModel
-	case d.value == "FILE":
+	case strings.Contains(d.value, "FILE"): // FILE, and JOB|FILE
 		return completeFile
-	case d.value == "DIR":
+	case strings.Contains(d.value, "DIR"):
 		return completeDir
 	}
 	return completeNone

@@ -146,6 +146,7 @@ type describedFlags struct {
 	Format      string   `help:"Format: one of them." enum:"auto,chat" default:"auto"`
 	Model       string   `help:"Model [to] count: for." env:"BASE_MODEL" default:"gpt-4o-mini-2024-07-18" placeholder:"M"`
 	StateDir    string   `help:"Where state is kept." placeholder:"DIR"`
+	Job         string   `help:"A job ID or a file." placeholder:"JOB|FILE"`
 	GroupBy     []string `help:"A path (repeatable). It's | piped." placeholder:"PATH"`
 	Quiet       bool     `help:"Say less." short:"q"`
 	Method      string   `help:"Checked by the tool." default:"sft" complete:"sft,dpo"`
@@ -175,10 +176,10 @@ func TestDescriptions(t *testing.T) {
 			"complete -F _ft_test ft-test",
 			"--format)\n            COMPREPLY=($(compgen -W 'auto chat' -- \"$cur\"))",
 			"--model)\n            COMPREPLY=($(compgen -W 'gpt-4.1 gpt-4.1-2025-04-14 ",
-			"--val)\n            compopt -o filenames",
+			"--val|--job)\n            compopt -o filenames",
 			"--state-dir)\n            compopt -o filenames 2>/dev/null\n            COMPREPLY=($(compgen -d",
 			"--group-by)\n            COMPREPLY=()\n            return ;;",
-			"'--help --val --format --model --state-dir --group-by --quiet --method --version --completion'",
+			"'--help --val --format --model --state-dir --job --group-by --quiet --method --version --completion'",
 		}},
 		{[]string{"--completion=zsh"}, []string{
 			"#compdef ft-test\n",

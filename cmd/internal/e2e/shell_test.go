@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -56,9 +57,28 @@ func TestFlagTables(t *testing.T) {
 		}
 		got := text[i+len(begin) : j]
 		if want := string(runTool(t, name, "--flags-markdown")); got != want {
-			t.Errorf("cmd/%s/README.md: the flag table differs from the flags; run make docs.\nREADME:\n%s\nflags:\n%s", name, got, want)
+			t.Errorf("cmd/%s/README.md: the flag table differs from the flags (run make docs):\n%s", name, firstDiff(got, want))
 		}
 	}
+}
+
+// firstDiff shows the first line where the README's table and the flags'
+// part, which is all one needs to see that make docs has not run.
+func firstDiff(readme, flags string) string {
+	a, b := strings.Split(readme, "\n"), strings.Split(flags, "\n")
+	for i := 0; i < len(a) || i < len(b); i++ {
+		var x, y string
+		if i < len(a) {
+			x = a[i]
+		}
+		if i < len(b) {
+			y = b[i]
+		}
+		if x != y {
+			return fmt.Sprintf("line %d of the table\n  README: %s\n  flags:  %s", i+1, x, y)
+		}
+	}
+	return ""
 }
 
 // manLinter finds groff (or mandoc), installing groff when the test runs as

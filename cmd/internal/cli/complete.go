@@ -107,7 +107,11 @@ func (t tool) zsh(w io.Writer) error {
 				action += "_files -/"
 			default:
 				if vs := f.values(); len(vs) > 0 {
-					action += "(" + strings.Join(vs, " ") + ")"
+					var quoted []string
+					for _, v := range vs {
+						quoted = append(quoted, zshValue(v))
+					}
+					action += "(" + strings.Join(quoted, " ") + ")"
 				} else {
 					action += " "
 				}
@@ -200,6 +204,19 @@ func shQuote(s string) string {
 
 func fishQuote(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, "'", `\'`).Replace(s) + "'"
+}
+
+// zshValue protects a value in an _arguments (a b c) list, such as a CSV
+// separator (; or |).
+func zshValue(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`\()|; :'"$`+"`", r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // zshEscape protects the characters _arguments gives a meaning inside a

@@ -147,6 +147,7 @@ type describedFlags struct {
 	Model       string   `help:"Model [to] count: for." env:"BASE_MODEL" default:"gpt-4o-mini-2024-07-18" placeholder:"M"`
 	StateDir    string   `help:"Where state is kept." placeholder:"DIR"`
 	Job         string   `help:"A job ID or a file." placeholder:"JOB|FILE"`
+	Sep         string   `help:"A separator." enum:";,|,tab" default:"tab"`
 	GroupBy     []string `help:"A path (repeatable). It's | piped." placeholder:"PATH"`
 	Quiet       bool     `help:"Say less." short:"q"`
 	Method      string   `help:"Checked by the tool." default:"sft" complete:"sft,dpo"`
@@ -179,7 +180,7 @@ func TestDescriptions(t *testing.T) {
 			"--val|--job)\n            compopt -o filenames",
 			"--state-dir)\n            compopt -o filenames 2>/dev/null\n            COMPREPLY=($(compgen -d",
 			"--group-by)\n            COMPREPLY=()\n            return ;;",
-			"'--help --val --format --model --state-dir --job --group-by --quiet --method --version --completion'",
+			"'--help --val --format --model --state-dir --job --sep --group-by --quiet --method --version --completion'",
 		}},
 		{[]string{"--completion=zsh"}, []string{
 			"#compdef ft-test\n",
@@ -190,6 +191,7 @@ func TestDescriptions(t *testing.T) {
 			`'--state-dir=[Where state is kept.]:DIR:_files -/'`,
 			`'-q[Say less.]'`,
 			"compdef _ft_test ft-test",
+			`:SEP:(\; \| tab)'`,
 		}},
 		{[]string{"--completion", "fish"}, []string{
 			"complete -c ft-test -l format -x -a 'auto chat' -d 'Format: one of them.'\n",

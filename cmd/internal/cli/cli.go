@@ -158,7 +158,7 @@ func exitMeaning(code int) string {
 	if code > 128 {
 		return "killed by signal " + strconv.Itoa(code-128)
 	}
-	return "see the README"
+	return "failure"
 }
 
 func (h Help) exits() []int {

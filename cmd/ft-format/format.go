@@ -63,13 +63,25 @@ type builder struct {
 	system           string         // empty: no system turn
 	user             *template.Template
 	format           answerFormat
-	guessed          string // what was guessed, for the caller to announce
+	trim             bool             // strip white space around answers
+	keep             []fieldpath.Path // fields carried into each example's metadata
+	guessed          string           // what was guessed, for the caller to announce
 }
 
-// newBuilder parses the user template, if any.
-func newBuilder(question, answer, system, userTemplate string) (*builder, error) {
+// newBuilder parses the field paths and the user template, if any.
+func newBuilder(question, answer, system, userTemplate string, keep []string) (*builder, error) {
 	b := &builder{system: system, format: answerFormats["keep"]}
 	var err error
+	for _, k := range keep {
+		p, err := fieldpath.Parse(k)
+		if err != nil {
+			return nil, cli.Errorf(cli.ExitUsage, "--keep: %v", err)
+		}
+		if slices.ContainsFunc(b.keep, func(q fieldpath.Path) bool { return q.String() == k }) {
+			return nil, cli.Errorf(cli.ExitUsage, "--keep %s is given twice", k)
+		}
+		b.keep = append(b.keep, p)
+	}
 	if question != "" {
 		if b.question, err = fieldpath.Parse(question); err != nil {
 			return nil, cli.Errorf(cli.ExitUsage, "--question: %v", err)
@@ -160,6 +172,9 @@ func (b *builder) build(raw []byte) ([]jsonl.Example, *problem) {
 		p.Path = where
 		return nil, p
 	}
+	if b.trim {
+		answer = strings.TrimSpace(answer)
+	}
 	if strings.TrimSpace(answer) == "" {
 		return nil, &problem{Code: "empty_field", Path: where, Message: "the answer is empty"}
 	}
@@ -170,6 +185,10 @@ func (b *builder) build(raw []byte) ([]jsonl.Example, *problem) {
 		if err := d.Decode(&data); err != nil {
 			return nil, &problem{Code: "invalid_json", Message: err.Error()}
 		}
+	}
+	meta, p := b.metadata(raw)
+	if p != nil {
+		return nil, p
 	}
 	out := make([]jsonl.Example, 0, len(questions))
 	for _, q := range questions {
@@ -189,9 +208,34 @@ func (b *builder) build(raw []byte) ([]jsonl.Example, *problem) {
 		msgs = append(msgs,
 			jsonl.Message{Role: "user", Content: jsonl.TextContent(user)},
 			jsonl.Message{Role: "assistant", Content: jsonl.TextContent(answer)})
-		out = append(out, jsonl.Example{Messages: msgs})
+		out = append(out, jsonl.Example{Messages: msgs, Metadata: meta})
 	}
 	return out, nil
+}
+
+// metadata returns the object of the fields to keep, named as they were
+// given to --keep, their values as written; nil when none are kept.
+func (b *builder) metadata(raw []byte) (json.RawMessage, *problem) {
+	if len(b.keep) == 0 {
+		return nil, nil
+	}
+	var m bytes.Buffer
+	m.WriteByte('{')
+	for i, k := range b.keep {
+		v, where, err := fieldpath.Lookup(raw, k)
+		if err != nil {
+			return nil, lookupProblem(where, err)
+		}
+		if i > 0 {
+			m.WriteByte(',')
+		}
+		key, _ := jsonl.Marshal(k.String())
+		m.Write(key)
+		m.WriteByte(':')
+		m.Write(compact(v))
+	}
+	m.WriteByte('}')
+	return m.Bytes(), nil
 }
 
 // questions returns the question strings of a record: the string, or each
@@ -254,11 +298,14 @@ func lookupProblem(where string, err error) *problem {
 type job struct {
 	build                  *builder
 	from                   string
+	delimiter              rune // 0: detected per CSV input
 	out                    *jsonl.Writer
 	rejects                *jsonl.Writer // nil without --rejects
 	rejectsFile            *cli.AtomicFile
 	report                 func(error)  // prints one diagnostic
 	notice                 func(string) // prints the field choice
+	repeats                cli.Repeats  // thins out the same mistake on every record
+	probe                  *probe       // nil once the named fields are known to exist
 	records, examples, bad int
 	notJSON                int // bad records that are not JSON (or not UTF-8) at all
 }
@@ -272,7 +319,7 @@ func (j *job) run(inputs []string, stdin io.Reader) error {
 		if err != nil {
 			return err
 		}
-		err = readRecords(rc, name, j.from, j.record)
+		err = readRecords(rc, name, j.from, j.delimiter, j.record)
 		rc.Close()
 		if err != nil {
 			return err
@@ -290,6 +337,15 @@ func (j *job) record(rec *record) error {
 		}
 		j.notice(fmt.Sprintf("%s: using %s (guessed from the field names)", rec.File, j.build.guessed))
 	}
+	if p == nil && j.probe != nil {
+		done, err := j.probe.look(rec.File, rec.Raw)
+		if err != nil {
+			return err
+		}
+		if done {
+			j.release()
+		}
+	}
 	var exs []jsonl.Example
 	if p == nil {
 		exs, p = j.build.build(rec.Raw)
@@ -299,7 +355,13 @@ func (j *job) record(rec *record) error {
 		if p.Code == "invalid_json" || p.Code == "invalid_utf8" {
 			j.notJSON++
 		}
-		j.report(rec.Err(p))
+		if j.repeats.Show(p.Code, p.Path) {
+			if j.probe != nil {
+				j.probe.held = append(j.probe.held, rec.Err(p))
+			} else {
+				j.report(rec.Err(p))
+			}
+		}
 		if j.rejects != nil {
 			line := rec.Raw // a JSONL line is kept byte for byte
 			if rec.Index >= 0 {
@@ -316,6 +378,30 @@ func (j *job) record(rec *record) error {
 		j.examples++
 	}
 	return nil
+}
+
+// release prints the diagnostics held back while the named fields were
+// being looked for, now that they are known to exist.
+func (j *job) release() {
+	for _, err := range j.probe.held {
+		j.report(err)
+	}
+	j.probe = nil
+}
+
+// named lists the fields given by flags, for the probe.
+func (b *builder) named(f *flags) []probeField {
+	var fs []probeField
+	if f.Question != "" {
+		fs = append(fs, probeField{flag: "--question", path: b.question})
+	}
+	if f.Answer != "" {
+		fs = append(fs, probeField{flag: "--answer", path: b.answer})
+	}
+	for _, k := range b.keep {
+		fs = append(fs, probeField{flag: "--keep", path: k})
+	}
+	return fs
 }
 
 // newJob checks the flags and sets up the output.
@@ -343,11 +429,19 @@ func newJob(f *flags, stdout io.Writer, report func(error)) (*job, error) {
 		}
 		tmpl = b
 	}
-	b, err := newBuilder(f.Question, f.Answer, system, tmpl)
+	b, err := newBuilder(f.Question, f.Answer, system, tmpl, f.Keep)
 	if err != nil {
 		return nil, err
 	}
-	j := &job{build: b, from: f.From, out: jsonl.NewWriter(stdout), report: report}
+	b.trim = f.Trim
+	delimiter, err := parseDelimiter(f.Delimiter)
+	if err != nil {
+		return nil, err
+	}
+	if delimiter != 0 && f.From == fromAuto {
+		f.From = fromCSV
+	}
+	j := &job{build: b, from: f.From, delimiter: delimiter, out: jsonl.NewWriter(stdout), report: report, probe: newProbe(b.named(f))}
 	if f.Rejects != "" {
 		if j.rejectsFile, err = cli.CreateAtomic(f.Rejects); err != nil {
 			return nil, cli.WithCode(cli.ExitUsage, fmt.Errorf("--rejects: %w", err))
@@ -375,6 +469,13 @@ func readFlagFile(flag, path string) (string, error) {
 // finish flushes the outputs and turns the run's outcome into its error:
 // the one that stopped it, or a summary of the bad records (exit 1).
 func (j *job) finish(err error) error {
+	if err == nil && j.probe != nil {
+		if j.probe.records > 0 {
+			err = j.probe.err() // fewer records than probeRecords, none with the field
+		} else {
+			j.release()
+		}
+	}
 	if ferr := j.out.Flush(); err == nil {
 		err = ferr
 	}

@@ -11,6 +11,7 @@
 //
 //	ft-format [--question PATH] [--answer PATH] [--system TEXT | --system-file FILE | --no-system]
 //	          [--user-template TEXT] [--answer-format keep|json|mongosh] [--from json|jsonl|csv]
+//	          [--delimiter C] [--keep PATH]... [--trim]
 //	          [--rejects FILE] [FILE...]
 package main
 
@@ -31,7 +32,10 @@ type flags struct {
 	UserTemplate     string   `help:"Go text/template for the user turn over the record's fields; {{.question}} is the question." placeholder:"TEXT" xor:"template"`
 	UserTemplateFile string   `help:"Read the user template from FILE." placeholder:"FILE" xor:"template"`
 	AnswerFormat     string   `help:"Answers as written (keep), or rewritten as MongoDB queries in canonical JSON (json) or mongosh code (mongosh); an answer that cannot be rewritten is a bad record." enum:"keep,json,mongosh" default:"keep"`
+	Trim             bool     `help:"Strip leading and trailing white space (such as a final newline) from each answer."`
+	Keep             []string `help:"Carry the field at PATH into each example's metadata object, as metadata.PATH (repeatable); ft-split --group-by reads it, ft-upload leaves it out." placeholder:"PATH"`
 	From             string   `help:"Input format: auto detects it from the first character (json, jsonl or csv)." enum:"auto,json,jsonl,csv" default:"auto"`
+	Delimiter        string   `help:"CSV field separator: one character, or tab (default: from the header row, tab for .tsv; one of , ; tab |). Implies --from csv." placeholder:"C"`
 	Rejects          string   `help:"Write the bad records to FILE, one JSON line each." placeholder:"FILE"`
 	Files            []string `arg:"" optional:"" help:"Input files; none or - means stdin."`
 	cli.VersionFlag  `embed:""`
@@ -64,6 +68,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	j.build.format = answerFormats[f.AnswerFormat]
 	j.notice = func(s string) { cli.Warnf(stderr, name, "%s", s) }
 	err = j.finish(j.run(cli.Inputs(f.Files), stdin))
+	j.repeats.Flush(stderr, name)
 	if err == nil {
 		cli.Warnf(stderr, name, "%d %s from %d %s", j.examples, plural(j.examples, "example"), j.records, plural(j.records, "record"))
 	}

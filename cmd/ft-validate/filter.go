@@ -29,6 +29,7 @@ type job struct {
 
 	out     *jsonl.Writer // valid records, or findings with --report json
 	stderr  *bufio.Writer
+	repeats cli.Repeats // thins out the same finding on every line of a file
 	rejects *cli.AtomicFile
 	rejectW *jsonl.Writer
 
@@ -205,7 +206,7 @@ func (j *job) emit(raw []byte, fs []jsonl.Finding, t tally) {
 		}
 		if j.json {
 			j.write(j.out.Encode(f))
-		} else {
+		} else if j.repeats.Show(f.Code, f.Path) {
 			fmt.Fprintf(j.stderr, "%s: %s\n", name, j.paint(f))
 		}
 	}
@@ -249,6 +250,7 @@ func (j *job) write(err error) {
 }
 
 func (j *job) summary(fname string, v *jsonl.Validator, r *jsonl.Reader, t tally) {
+	j.repeats.Flush(j.stderr, name)
 	var b strings.Builder
 	format := string(v.Format())
 	if format == "" {

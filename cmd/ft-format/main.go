@@ -66,6 +66,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cli.Report(stderr, name, err)
 	}
 	j.build.format = answerFormats[f.AnswerFormat]
+	cli.HintStdin(stderr, name, "records (a JSON array, JSONL or CSV)", f.Files, stdin)
 	j.notice = func(s string) { cli.Warnf(stderr, name, "%s", s) }
 	err = j.finish(j.run(cli.Inputs(f.Files), stdin))
 	j.repeats.Flush(stderr, name)

@@ -50,6 +50,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return cli.Report(stderr, name, err)
 	}
+	cli.HintStdin(stderr, name, "JSONL examples", f.Files, stdin)
 	j.report = func(err error) { cli.Report(stderr, name, err) }
 	j.notice = func(format string, args ...any) { cli.Warnf(stderr, name, format, args...) }
 	return cli.Report(stderr, name, j.run(cli.Inputs(f.Files), stdin, stdout))

@@ -52,6 +52,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if code, ok := cli.Parse(name, &f, help, args, stdout, stderr); !ok {
 		return code
 	}
+	cli.HintStdin(stderr, name, "JSONL examples", f.Files, stdin)
 	err := analyze(&f, stdin, stdout, func(err error) { cli.Report(stderr, name, err) })
 	return cli.Report(stderr, name, err)
 }

@@ -72,5 +72,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return cli.Report(stderr, name, err)
 	}
+	cli.HintStdin(stderr, name, "JSONL examples", f.Files, stdin)
 	return j.run(cli.Inputs(f.Files), stdin)
 }

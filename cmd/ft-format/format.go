@@ -306,6 +306,7 @@ type job struct {
 	notice                 func(string) // prints the field choice
 	repeats                cli.Repeats  // thins out the same mistake on every record
 	probe                  *probe       // nil once the named fields are known to exist
+	progress               *cli.Progress
 	records, examples, bad int
 	notJSON                int // bad records that are not JSON (or not UTF-8) at all
 }
@@ -319,7 +320,7 @@ func (j *job) run(inputs []string, stdin io.Reader) error {
 		if err != nil {
 			return err
 		}
-		err = readRecords(rc, name, j.from, j.delimiter, j.record)
+		err = readRecords(j.progress.Reader(rc), name, j.from, j.delimiter, j.record)
 		rc.Close()
 		if err != nil {
 			return err

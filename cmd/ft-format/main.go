@@ -36,6 +36,7 @@ type flags struct {
 	Keep             []string `help:"Carry the field at PATH into each example's metadata object, as metadata.PATH (repeatable); ft-split --group-by reads it, ft-upload leaves it out." placeholder:"PATH"`
 	From             string   `help:"Input format: auto detects it from the first character (json, jsonl or csv)." enum:"auto,json,jsonl,csv" default:"auto"`
 	Delimiter        string   `help:"CSV field separator: one character, or tab (default: from the header row, tab for .tsv; one of , ; tab |). Implies --from csv." placeholder:"C"`
+	Quiet            bool     `help:"Show no progress line on a terminal." short:"q"`
 	Rejects          string   `help:"Write the bad records to FILE, one JSON line each." placeholder:"FILE"`
 	Files            []string `arg:"" optional:"" help:"Input files; none or - means stdin."`
 	cli.VersionFlag  `embed:""`
@@ -60,15 +61,19 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if code, ok := cli.Parse(name, &f, help, args, stdout, stderr); !ok {
 		return code
 	}
-	report := func(err error) { cli.Report(stderr, name, err) }
+	// Examples written to the terminal would be torn by a status line.
+	progress := cli.NewProgress(stderr, name, f.Files, f.Quiet || cli.IsTerminal(stdout))
+	report := func(err error) { progress.Done(); cli.Report(stderr, name, err) }
 	j, err := newJob(&f, stdout, report)
 	if err != nil {
 		return cli.Report(stderr, name, err)
 	}
 	j.build.format = answerFormats[f.AnswerFormat]
+	j.progress = progress
 	cli.HintStdin(stderr, name, "records (a JSON array, JSONL or CSV)", f.Files, stdin)
-	j.notice = func(s string) { cli.Warnf(stderr, name, "%s", s) }
+	j.notice = func(s string) { progress.Done(); cli.Warnf(stderr, name, "%s", s) }
 	err = j.finish(j.run(cli.Inputs(f.Files), stdin))
+	progress.Done()
 	j.repeats.Flush(stderr, name)
 	if err == nil {
 		cli.Warnf(stderr, name, "%d %s from %d %s", j.examples, plural(j.examples, "example"), j.records, plural(j.records, "record"))

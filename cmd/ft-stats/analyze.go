@@ -16,7 +16,8 @@ func sections() []stats.Section { return []stats.Section{&queries{}} }
 // analyze reads the inputs, prints the report on stdout and the bad lines
 // through diag, and returns the error that decides the exit status: the
 // first unreadable input (3), else bad lines (1).
-func analyze(f *flags, stdin io.Reader, stdout io.Writer, diag func(error)) error {
+// The progress line, if any, is cleared before the report is written.
+func analyze(f *flags, progress *cli.Progress, stdin io.Reader, stdout io.Writer, diag func(error)) error {
 	model, err := tokenize.LookupModel(f.Model)
 	if err != nil {
 		return cli.WithCode(cli.ExitUsage, err)
@@ -41,7 +42,7 @@ func analyze(f *flags, stdin io.Reader, stdout io.Writer, diag func(error)) erro
 	read := func(arg string, split stats.Split) {
 		rc, name, err := cli.Open(arg, stdin)
 		if err == nil {
-			err = a.ReadFile(rc, name, split)
+			err = a.ReadFile(progress.Reader(rc), name, split)
 			rc.Close()
 			if err != nil {
 				err = cli.WithCode(cli.ExitUnreadable, err)
@@ -60,6 +61,7 @@ func analyze(f *flags, stdin io.Reader, stdout io.Writer, diag func(error)) erro
 	for _, arg := range val {
 		read(arg, stats.Validation)
 	}
+	progress.Done()
 	rep := a.Report()
 	for _, f := range rep.Files {
 		if f.Examples == 0 && f.BadLines > 0 && unreadable == nil {

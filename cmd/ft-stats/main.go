@@ -18,6 +18,7 @@ package main
 
 import (
 	"io"
+	"slices"
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
 )
@@ -28,6 +29,7 @@ type flags struct {
 	Model           string   `help:"Model to count, cap and price for; ft: names count as their base model." default:"gpt-4o-mini-2024-07-18" env:"BASE_MODEL" placeholder:"M"`
 	JSON            bool     `name:"json" help:"Write the report as one JSON object instead of text."`
 	Val             []string `help:"A validation file: reported, checked for turns that also occur in the training files, not billed. Repeatable." aliases:"validation" placeholder:"FILE"`
+	Quiet           bool     `help:"Show no progress line on a terminal." short:"q"`
 	SampledCosts    bool     `help:"Count the cost table's models of the other encoding on a sample (the first 1024 lines, then 1 in 16) and scale the rest, instead of every line."`
 	Workers         int      `help:"Counting goroutines (default: one per core)." default:"0" hidden:""`
 	Files           []string `arg:"" optional:"" help:"Training files (without --val: the training file, then validation files); none or - means stdin."`
@@ -53,6 +55,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return code
 	}
 	cli.HintStdin(stderr, name, "JSONL examples", f.Files, stdin)
-	err := analyze(&f, stdin, stdout, func(err error) { cli.Report(stderr, name, err) })
+	progress := cli.NewProgress(stderr, name, append(slices.Clone(f.Files), f.Val...), f.Quiet)
+	err := analyze(&f, progress, stdin, stdout, func(err error) { progress.Done(); cli.Report(stderr, name, err) })
 	return cli.Report(stderr, name, err)
 }

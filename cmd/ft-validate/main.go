@@ -34,6 +34,7 @@ type flags struct {
 	Strict          bool     `help:"Treat warnings as errors: lines with warnings are rejected and fail the run."`
 	MaxErrors       int      `help:"Stop after N errors; 0 checks every line." default:"0" placeholder:"N"`
 	Rejects         string   `help:"Write the invalid lines, unchanged, to FILE." placeholder:"FILE"`
+	Quiet           bool     `help:"Show no progress line on a terminal." short:"q"`
 	Report          string   `help:"What stdout carries: the valid records, or the findings as JSON lines." enum:"records,json" default:"records"`
 	Files           []string `arg:"" optional:"" help:"JSONL files; none or - means stdin."`
 	MongoFlags      `embed:""`

@@ -292,7 +292,7 @@ func TestFinish(t *testing.T) {
 		message string
 	}{
 		{"enough", 2, []string{prompt("a"), prompt("b")}, nil, ""},
-		{"too few", 3, []string{prompt("a"), prompt("a2"), `[]`}, []string{"too_few_examples@0"}, "2 valid examples; OpenAI requires at least 3"},
+		{"too few", 3, []string{prompt("a"), prompt("a2"), `[]`}, []string{"too_few_examples@0"}, "2 valid examples; a training file needs at least 3"},
 		{"one odd prompt", 0, []string{prompt("a"), prompt("a" + " "), prompt("b"), prompt("a")}, nil, ""},
 		{"minority prompt", 0, []string{chat("", `{"role":"system","content":"usual"}`, usr, asst), chat("", `{"role":"system","content":"usual"}`, usr, `{"role":"assistant","content":"B"}`), chat("", `{"role":"system","content":"odd"}`, usr, asst), chat("", `{"role":"system","content":"usual"}`, usr, `{"role":"assistant","content":"C"}`)},
 			[]string{"system_prompt_differs@3"}, `"odd" (1 example: line 3) differs from the file's usual one "usual" (3 of 4 examples, first at line 1)`},

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"text/template"
 
@@ -66,6 +67,7 @@ type builder struct {
 	trim             bool             // strip white space around answers
 	keep             []fieldpath.Path // fields carried into each example's metadata
 	guessed          string           // what was guessed, for the caller to announce
+	guessedWhy       string           // and why, with the other candidates
 }
 
 // newBuilder parses the field paths and the user template, if any.
@@ -106,8 +108,11 @@ func toJSON(v any) (string, error) {
 	return string(b), err
 }
 
-// guess picks the fields not given from the names of the first record's
-// keys. It fails with a usage error when the names leave the choice open.
+// guess picks the fields not given from the first record. The answer is
+// the field whose value reads as a MongoDB query, the one with an answer's
+// name among them first; failing that, the one with an answer's name. The
+// question is the field with a question's name. It fails with a usage error
+// when that leaves the choice open.
 func (b *builder) guess(raw []byte) error {
 	if !b.question.IsZero() && !b.answer.IsZero() {
 		return nil
@@ -117,44 +122,135 @@ func (b *builder) guess(raw []byte) error {
 		return err
 	}
 	keys := make([]string, 0, len(obj))
+	var queries []string // fields whose value reads as a MongoDB query
 	for k := range obj {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
+	for _, k := range keys {
+		if readsAsQuery(obj[k]) {
+			queries = append(queries, k)
+		}
+	}
+	var question, answer string
+	if !b.question.IsZero() {
+		question = b.question.String()
+	}
+	if !b.answer.IsZero() {
+		answer = b.answer.String()
+	}
 	var said []string
-	pick := func(p *fieldpath.Path, flag, what string, names []string) error {
-		if !p.IsZero() {
-			return nil
-		}
-		var found []string
-		for _, n := range names {
-			for _, k := range keys {
-				if strings.EqualFold(k, n) && !slices.Contains(found, k) {
-					found = append(found, k)
-				}
+	if answer == "" {
+		named := byName(keys, answerNames, question)
+		var others []string
+		why := "from the field names"
+		switch best := queries; {
+		case len(best) > 0:
+			if both := intersect(named, queries); len(both) > 0 {
+				best = both
 			}
-		}
-		switch len(found) {
-		case 1:
-			*p = fieldpath.MustParse(found[0])
-			said = append(said, fmt.Sprintf("%s field %q", what, found[0]))
-			return nil
-		case 0:
-			return cli.Errorf(cli.ExitUsage, "no %s field among the record's fields (%s); choose one with %s PATH",
-				what, strings.Join(keys, ", "), flag)
+			if len(best) > 1 {
+				return cli.Errorf(cli.ExitUsage, "several fields read as MongoDB queries and could be the answer (%s); choose one with --answer PATH",
+					strings.Join(best, ", "))
+			}
+			answer, why = best[0], "by its value, which reads as a MongoDB query"
+			others = union(named, queries)
+		case len(named) == 1:
+			answer = named[0]
+		case len(named) == 0:
+			return cli.Errorf(cli.ExitUsage, "no answer field among the record's fields (%s); choose one with --answer PATH",
+				strings.Join(keys, ", "))
 		default:
-			return cli.Errorf(cli.ExitUsage, "several fields could be the %s (%s); choose one with %s PATH",
-				what, strings.Join(found, ", "), flag)
+			return cli.Errorf(cli.ExitUsage, "several fields could be the answer (%s); choose one with --answer PATH",
+				strings.Join(named, ", "))
 		}
+		b.guessedWhy = "guessed " + why
+		others = slices.DeleteFunc(others, func(k string) bool { return k == answer || k == question })
+		if len(others) > 0 {
+			b.guessedWhy += "; the answer could also be " + quoteAll(others)
+		}
+		said = append(said, fmt.Sprintf("answer field %q", answer))
+		b.answer = fieldpath.MustParse(answer)
 	}
-	if err := pick(&b.question, "--question", "question", questionNames); err != nil {
-		return err
-	}
-	if err := pick(&b.answer, "--answer", "answer", answerNames); err != nil {
-		return err
+	if question == "" {
+		// A field that reads as a query is no question.
+		named := slices.DeleteFunc(byName(keys, questionNames, answer), func(k string) bool { return slices.Contains(queries, k) })
+		switch len(named) {
+		case 1:
+			question = named[0]
+		case 0:
+			return cli.Errorf(cli.ExitUsage, "no question field among the record's fields (%s); choose one with --question PATH",
+				strings.Join(keys, ", "))
+		default:
+			return cli.Errorf(cli.ExitUsage, "several fields could be the question (%s); choose one with --question PATH",
+				strings.Join(named, ", "))
+		}
+		said = append([]string{fmt.Sprintf("question field %q", question)}, said...)
+		if b.guessedWhy == "" {
+			b.guessedWhy = "guessed from the field names"
+		}
+		b.question = fieldpath.MustParse(question)
 	}
 	b.guessed = strings.Join(said, " and ")
 	return nil
+}
+
+// readsAsQuery reports whether a field's value is a string that reads as a
+// MongoDB query in code: a db call or a script that uses db. A bare JSON
+// object would pass as a filter, so objects do not count.
+func readsAsQuery(raw json.RawMessage) bool {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || raw[0] != '"' {
+		return false
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return false
+	}
+	q, err := mongoquery.Parse(s)
+	return err == nil && (q.Collection != "" || q.Form == mongoquery.FormScript)
+}
+
+// byName returns the keys whose name (any case) is one of names, in the
+// order of names, leaving out the one already taken.
+func byName(keys, names []string, taken string) []string {
+	var found []string
+	for _, n := range names {
+		for _, k := range keys {
+			if strings.EqualFold(k, n) && k != taken && !slices.Contains(found, k) {
+				found = append(found, k)
+			}
+		}
+	}
+	return found
+}
+
+func intersect(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func union(a, b []string) []string {
+	out := slices.Clone(a)
+	for _, x := range b {
+		if !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func quoteAll(s []string) string {
+	q := make([]string, len(s))
+	for i, x := range s {
+		q[i] = strconv.Quote(x)
+	}
+	return strings.Join(q, ", ")
 }
 
 // build returns the examples of one record: one per question string.
@@ -336,7 +432,7 @@ func (j *job) record(rec *record) error {
 		if err := j.build.guess(rec.Raw); err != nil {
 			return err
 		}
-		j.notice(fmt.Sprintf("%s: using %s (guessed from the field names)", rec.File, j.build.guessed))
+		j.notice(fmt.Sprintf("%s: using %s (%s)", rec.File, j.build.guessed, j.build.guessedWhy))
 	}
 	if p == nil && j.probe != nil {
 		done, err := j.probe.look(rec.File, rec.Raw)
@@ -494,11 +590,13 @@ func (j *job) finish(err error) error {
 	}
 	if err == nil && j.bad > 0 {
 		good := j.records - j.bad
-		return cli.Errorf(cli.ExitDataError, "%d bad %s skipped; %d %s from %d %s", j.bad, plural(j.bad, "record"),
-			j.examples, plural(j.examples, "example"), good, plural(good, "record"))
+		return cli.Errorf(cli.ExitDataError, "%s skipped; %s from %s", count(j.bad, "bad record"), count(j.examples, "example"), count(good, "record"))
 	}
 	return err
 }
+
+// count writes "1 record", "4,043 records".
+func count(n int, s string) string { return cli.Thousands(int64(n)) + " " + plural(n, s) }
 
 func plural(n int, s string) string {
 	if n == 1 {

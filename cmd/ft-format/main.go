@@ -44,9 +44,11 @@ type flags struct {
 
 var help = cli.Help{
 	Summary: "Turn question/query records (JSON array, JSONL or CSV) into chat fine-tuning JSONL.\n\n" +
-		"Without --question or --answer, the field is the one whose name (any case) is question, nl_query, " +
-		"nlQuery, nl_queries, intent, prompt or input, and query, mql, dbQuery, output, answer or completion; " +
-		"none or more than one such field in the first record is a usage error.",
+		"Without --answer, the answer is the field of the first record whose value reads as a MongoDB query " +
+		"(a db call), one named as below first; failing that, the field named query, mql, dbQuery, output, answer " +
+		"or completion (any case). Without --question, it is the field named question, nl_query, nlQuery, " +
+		"nl_queries, intent, prompt or input. The choice and the other candidates are said on stderr; a choice " +
+		"left open is a usage error.",
 	Examples: []string{
 		"ft-format pairs.json | ft-split --val val.jsonl > train.jsonl",
 		"ft-format --question intent --answer output --user-template $'Collection: {{.schema.collection}}\\n{{.question}}' eval.jsonl",
@@ -76,7 +78,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	progress.Done()
 	j.repeats.Flush(stderr, name)
 	if err == nil {
-		cli.Warnf(stderr, name, "%d %s from %d %s", j.examples, plural(j.examples, "example"), j.records, plural(j.records, "record"))
+		cli.Warnf(stderr, name, "%s from %s", count(j.examples, "example"), count(j.records, "record"))
 	}
 	return cli.Report(stderr, name, err)
 }

@@ -22,9 +22,22 @@ func analyze(f *flags, progress *cli.Progress, stdin io.Reader, stdout io.Writer
 	if err != nil {
 		return cli.WithCode(cli.ExitUsage, err)
 	}
+	models := tokenize.Models()
+	if f.Price != "" {
+		usd, err := tokenize.ParsePrice(f.Price)
+		if err != nil {
+			return cli.WithCode(cli.ExitUsage, err)
+		}
+		model = model.WithPrice(usd)
+		for i := range models {
+			if models[i].Name == model.Name {
+				models[i] = model
+			}
+		}
+	}
 	cfg := stats.Config{
 		Model:      model,
-		Models:     tokenize.Models(),
+		Models:     models,
 		ExactCosts: !f.SampledCosts,
 		Leakage:    len(f.Val) > 0 || len(f.Files) > 1,
 		Workers:    f.Workers,

@@ -149,7 +149,7 @@ func (t *textWriter) section(title string, s *Summary, full bool) {
 		t.row("billed tokens", "%s (%s per epoch, each example capped at its limit, × %d)",
 			cli.Thousands(s.BillingTokens), cli.Thousands(s.BillingPerEpoch), s.RecommendedEpochs)
 		if s.EstimatedCostUSD != nil {
-			date := ""
+			date := " (given by --price)" // the built-in prices all have a date
 			if s.PriceDate != "" {
 				date = " (prices of " + s.PriceDate + ")"
 			}

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"io"
+	"strings"
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
 	"github.com/ft-tools/ft/cmd/internal/stats"
@@ -78,7 +80,7 @@ func analyze(f *flags, progress *cli.Progress, stdin io.Reader, stdout io.Writer
 	rep := a.Report()
 	for _, f := range rep.Files {
 		if f.Examples == 0 && f.BadLines > 0 && unreadable == nil {
-			unreadable = cli.Errorf(cli.ExitUnreadable, "%s: not JSON lines: none of its %d lines is an example", f.File, f.BadLines)
+			unreadable = cli.Errorf(cli.ExitUnreadable, "%s: not JSON lines: %s", f.File, noneOf(f.BadLines, "is an example"))
 		}
 	}
 	if unreadable != nil {
@@ -132,4 +134,13 @@ func counters(model tokenize.Model, models []tokenize.Model) (map[string]func() 
 		out[m.Encoding] = func() stats.Counter { return c.Clone() }
 	}
 	return out, nil
+}
+
+// noneOf says that none of a file's n lines is what it should be: "its
+// only line is not", "none of its 3 lines is".
+func noneOf(n int, is string) string {
+	if n == 1 {
+		return "its only line " + strings.Replace(is, "is ", "is not ", 1)
+	}
+	return fmt.Sprintf("none of its %d lines %s", n, is)
 }

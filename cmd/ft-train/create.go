@@ -147,7 +147,7 @@ func createOnce(ctx context.Context, client *openai.Client, req *openai.JobReque
 			return job, nil
 		}
 		if attempt >= retries {
-			return openai.Job{}, cli.WithCode(cli.ExitUnavailable, fmt.Errorf("no job created after %d attempts: %w", attempt+1, err))
+			return openai.Job{}, cli.WithCode(cli.ExitUnavailable, fmt.Errorf("no job created after %d %s: %w", attempt+1, plural(attempt+1, "attempt"), err))
 		}
 	}
 }

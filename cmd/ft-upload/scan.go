@@ -126,7 +126,7 @@ func scan(arg, split string, stdin io.Reader, rules checkRules) (*local, []jsonl
 	}
 	if notJSON > 0 && notJSON == l.Examples {
 		l.cleanup()
-		return nil, nil, cli.Errorf(cli.ExitUnreadable, "%s: not JSON lines: none of its %d lines is JSON", name, l.Examples)
+		return nil, nil, cli.Errorf(cli.ExitUnreadable, "%s: not JSON lines: %s", name, noneOf(l.Examples))
 	}
 	// The reader stops at the last line; the hash must cover every byte.
 	if _, err := io.Copy(io.Discard, counted); err != nil {
@@ -231,4 +231,12 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	return n, err
+}
+
+// noneOf says that none of a file's n lines is JSON.
+func noneOf(n int) string {
+	if n == 1 {
+		return "its only line is not JSON"
+	}
+	return fmt.Sprintf("none of its %d lines is JSON", n)
 }

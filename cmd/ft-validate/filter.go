@@ -190,6 +190,10 @@ func notJSONError(fname string, pending []held, all bool) error {
 	which := fmt.Sprintf("the first %d lines", len(pending))
 	if all {
 		which = fmt.Sprintf("its %d lines", len(pending))
+		if len(pending) == 1 {
+			return cli.Errorf(cli.ExitUnreadable, "%s: not JSON lines: its only line is not JSON (line %d: %s: %s)",
+				fname, f.Line, f.Code, f.Message)
+		}
 	}
 	return cli.Errorf(cli.ExitUnreadable, "%s: not JSON lines: none of %s is JSON (line %d: %s: %s)",
 		fname, which, f.Line, f.Code, f.Message)

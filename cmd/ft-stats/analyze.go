@@ -18,8 +18,9 @@ func sections() []stats.Section { return []stats.Section{&queries{}} }
 // analyze reads the inputs, prints the report on stdout and the bad lines
 // through diag, and returns the error that decides the exit status: the
 // first unreadable input (3), else bad lines (1).
-// The progress line, if any, is cleared before the report is written.
-func analyze(f *flags, progress *cli.Progress, stdin io.Reader, stdout io.Writer, diag func(error)) error {
+// The progress line, if any, is cleared and settled is called once every
+// input is read, before the report is written.
+func analyze(f *flags, progress *cli.Progress, stdin io.Reader, stdout io.Writer, diag func(error), settled func()) error {
 	model, err := tokenize.LookupModel(f.Model)
 	if err != nil {
 		return cli.WithCode(cli.ExitUsage, err)
@@ -77,6 +78,7 @@ func analyze(f *flags, progress *cli.Progress, stdin io.Reader, stdout io.Writer
 		read(arg, stats.Validation)
 	}
 	progress.Done()
+	settled()
 	rep := a.Report()
 	for _, f := range rep.Files {
 		if f.Examples == 0 && f.BadLines > 0 && unreadable == nil {

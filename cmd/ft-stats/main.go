@@ -17,10 +17,13 @@
 package main
 
 import (
+	"errors"
 	"io"
 	"slices"
+	"sync"
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
+	"github.com/ft-tools/ft/jsonl"
 	"github.com/ft-tools/ft/tokenize"
 )
 
@@ -59,6 +62,25 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	cli.HintStdin(stderr, name, "JSONL examples", f.Files, stdin)
 	progress := cli.NewProgress(stderr, name, append(slices.Clone(f.Files), f.Val...), f.Quiet)
-	err := analyze(&f, progress, stdin, stdout, func(err error) { progress.Done(); cli.Report(stderr, name, err) })
+	// Bad lines are reported from the counting goroutines; the same code at
+	// the same path many times is one mistake, counted after ten.
+	var mu sync.Mutex
+	var repeats cli.Repeats
+	diag := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		var le *jsonl.LineError
+		if errors.As(err, &le) && !repeats.Show(le.Code, le.Path) {
+			return
+		}
+		progress.Done()
+		cli.Report(stderr, name, err)
+	}
+	settled := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		repeats.Flush(stderr, name)
+	}
+	err := analyze(&f, progress, stdin, stdout, diag, settled)
 	return cli.Report(stderr, name, err)
 }

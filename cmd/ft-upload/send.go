@@ -70,14 +70,18 @@ func upload(ctx context.Context, f *flags, getenv func(string) string, stdin io.
 				l.Name, cli.Thousands(int64(l.Stripped)), plural(l.Stripped, "line"), size(l.Bytes))
 		}
 		errs, warns := 0, 0
+		var repeats cli.Repeats // the same error on every line is one mistake
 		for _, fd := range findings {
 			if fd.Severity == jsonl.SeverityError {
 				errs++
-				cli.Warnf(stderr, name, "%s", fd)
+				if repeats.Show(fd.Code, fd.Path) {
+					cli.Warnf(stderr, name, "%s", fd)
+				}
 			} else {
 				warns++
 			}
 		}
+		repeats.Flush(stderr, name)
 		if warns > 0 {
 			cli.Warnf(stderr, name, "%s: %d %s (ft-validate %s lists them)", l.Name, warns, plural(warns, "warning"), sp.arg)
 		}

@@ -152,27 +152,11 @@ func createOnce(ctx context.Context, client *openai.Client, req *openai.JobReque
 	}
 }
 
-// lookUp calls find after a pause, then again with backoff until it finds
-// what it looks for or the pauses add up to lookupFor, saying on stderr what
-// it waits for. The pauses, not the clock, are counted, so that a test
-// whose sleep returns at once looks the same number of times.
+// lookUp looks with openai.Await, saying on stderr what it waits for.
 func lookUp(ctx context.Context, lookupFor time.Duration, stderr io.Writer, what string, find func() (bool, error)) (bool, error) {
-	var waited time.Duration
-	for n := 0; ; n++ {
-		wait := min(openai.Backoff(n), max(lookupFor-waited, 0))
-		if err := sleep(ctx, wait); err != nil {
-			return false, err
-		}
-		waited += wait
-		ok, err := find()
-		if ok || err != nil {
-			return ok, err
-		}
-		if waited >= lookupFor {
-			return false, nil
-		}
+	return openai.Await(ctx, sleep, lookupFor, func(waited time.Duration) {
 		cli.Warnf(stderr, name, "%s is not listed yet after %s; the job list can lag behind a create, looking again (for up to %s)", what, waited.Round(100*time.Millisecond), lookupFor)
-	}
+	}, find)
 }
 
 // untaggedPages bounds the search for a job without the tag: a page holds

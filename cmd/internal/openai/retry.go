@@ -304,6 +304,37 @@ func Backoff(n int) time.Duration {
 	return time.Duration(float64(d) * (1 - 0.25*rand.Float64()))
 }
 
+// Await looks for an object that a request whose answer was lost may have
+// made: it calls find after a pause, then again with Backoff, until find
+// reports it found it or fails, or the pauses add up to budget (a list of
+// jobs or files can lag behind a create by seconds). sleep waits (nil:
+// Sleep); note, when set, is told before each further look how long was
+// waited so far. The pauses, not the clock, are counted, so a test whose
+// sleep returns at once looks as many times.
+func Await(ctx context.Context, sleep func(context.Context, time.Duration) error, budget time.Duration, note func(waited time.Duration), find func() (bool, error)) (bool, error) {
+	if sleep == nil {
+		sleep = Sleep
+	}
+	var waited time.Duration
+	for n := 0; ; n++ {
+		wait := min(Backoff(n), max(budget-waited, 0))
+		if err := sleep(ctx, wait); err != nil {
+			return false, err
+		}
+		waited += wait
+		ok, err := find()
+		if ok || err != nil {
+			return ok, err
+		}
+		if waited >= budget {
+			return false, nil
+		}
+		if note != nil {
+			note(waited)
+		}
+	}
+}
+
 func (d *doer) sleep(ctx context.Context, wait time.Duration) error {
 	if d.cfg.Sleep != nil {
 		return d.cfg.Sleep(ctx, wait)

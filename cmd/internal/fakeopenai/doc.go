@@ -89,7 +89,8 @@
 // hit, 1-based), times (how many, -1 for all), retry_after, retry_after_ms,
 // should_retry (headers), message ("{key}" is replaced by the token the
 // request carried), code, param, type, delay, status, size (pad the error
-// message or the HTML page to that many bytes, e.g. 50M, streamed). Every
+// message or the HTML page to that many bytes, e.g. 50M, streamed), length
+// (true: the HTML page's Content-Length is sent). Every
 // matching request counts toward nth, whether or not another fault hit it.
 //
 // Every answer carries an x-request-id (req_fakeNNNNNN, the request's

@@ -719,6 +719,8 @@ func TestHostileAnswers(t *testing.T) {
 		{"truncated JSON, then the answer", "cut GET /v1/fine_tuning/jobs times=2", 8, 0, "", 3, 1 << 20},
 		{"200 far too large", fmt.Sprintf("html GET /v1/fine_tuning/jobs status=200 times=-1 size=%d", huge), 1, 1 << 20,
 			"answer larger than 1 MiB", 2, 2 * 9 << 20},
+		{"200 announced far too large", "html GET /v1/fine_tuning/jobs status=200 times=-1 size=5M length=1", 1, 1 << 20,
+			"answer larger than 1 MiB", 2, 2 * 9 << 20},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -758,6 +760,7 @@ func TestHostileAnswers(t *testing.T) {
 			for _, r := range reqs {
 				sent += r.Sent
 			}
+			t.Logf("%d requests, %d bytes of answer written by the server", len(reqs), sent)
 			if len(reqs) != tt.attempts {
 				t.Errorf("%d requests, want %d", len(reqs), tt.attempts)
 			}

@@ -46,11 +46,12 @@ func (d *doer) String() string   { return "openai.doer{" + d.cfg.String() + "}" 
 func (d *doer) GoString() string { return d.String() }
 
 func (d *doer) Do(req *http.Request) (*http.Response, error) {
-	check := jsonAnswer
+	check, maxBody := jsonAnswer, int64(0)
 	if strings.HasSuffix(req.URL.Path, "/content") {
-		check = nil // a file's content is whatever was uploaded
+		// A file's content is whatever was uploaded, up to the largest file.
+		check, maxBody = nil, maxContentBody
 	}
-	resp, body, err := d.send(req, 0, check)
+	resp, body, err := d.send(req, maxBody, check)
 	if err != nil {
 		return nil, err
 	}
@@ -106,6 +107,10 @@ func (d *doer) send(req *http.Request, maxBody int64, check func([]byte) error) 
 			req.Body = body
 		}
 		resp, body, sent, err := d.attempt(ctx, req, timeout, maxBody)
+		tooLarge := int64(len(body)) > maxBody || err == errTooLarge
+		if err == errTooLarge {
+			err = nil
+		}
 		if ctx.Err() != nil {
 			if once && sent {
 				// Interrupted after sending: the caller must still learn
@@ -124,7 +129,7 @@ func (d *doer) send(req *http.Request, maxBody int64, check func([]byte) error) 
 			}
 		case resp.StatusCode >= 200 && resp.StatusCode < 300:
 			msg := ""
-			if int64(len(body)) > maxBody {
+			if tooLarge {
 				msg = fmt.Sprintf("answer larger than %s, far more than any real answer; not read further", sizeText(maxBody))
 			} else if check != nil {
 				if cerr := check(body); cerr != nil {
@@ -178,7 +183,8 @@ func (d *doer) send(req *http.Request, maxBody int64, check func([]byte) error) 
 // past that it is closed. A message put into a diagnostic is cut to
 // maxMessage bytes on one line.
 const (
-	DefaultMaxBody = 32 << 20
+	DefaultMaxBody = 16 << 20 // 5 times a page of 10,000 file objects, the largest list
+	maxContentBody = MaxUploadBytes
 	maxErrorBody   = 16 << 10
 	drainErrorBody = 256 << 10
 	maxMessage     = 300
@@ -190,6 +196,9 @@ const (
 	RequestIDHeader       = "X-Request-Id"
 	ClientRequestIDHeader = "X-Client-Request-Id"
 )
+
+// errTooLarge is an answer whose Content-Length is over the bound.
+var errTooLarge = errors.New("answer too large")
 
 func newClientRequestID() string {
 	b := make([]byte, 12)
@@ -227,6 +236,9 @@ func (d *doer) attempt(ctx context.Context, req *http.Request, timeout time.Dura
 	limit := maxBody + 1
 	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
 		limit = maxErrorBody
+	} else if resp.ContentLength > maxBody {
+		// Announced too large: not worth reading at all.
+		return resp, nil, wrote.Load(), errTooLarge
 	}
 	body, err = io.ReadAll(io.LimitReader(resp.Body, limit))
 	if err == nil && (resp.StatusCode < 200 || resp.StatusCode >= 300) {

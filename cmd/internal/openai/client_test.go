@@ -851,3 +851,30 @@ func TestCutEnvelope(t *testing.T) {
 		}
 	}
 }
+
+// Whatever a server sends, the error made of it is one line of bounded
+// length.
+func FuzzErrorBody(f *testing.F) {
+	for _, s := range []string{`{"error":{"message":"x","code":1}}`, "not json " + strings.Repeat("y", 70) + "sk-secret-key", `{"error":{"message":"` + strings.Repeat("z", 290) + `sk-secret-key"}}`, `{"error":{"message":"\u00e`, "<html><title>t\n</title>", "", "\xff\xfe", `{"error":"flat"}`} {
+		f.Add([]byte(s), "text/html")
+		f.Add([]byte(s), "application/json")
+	}
+	d := &doer{cfg: Config{APIKey: "sk-secret-key"}}
+	f.Fuzz(func(t *testing.T, body []byte, ctype string) {
+		resp := &http.Response{StatusCode: 502, Header: http.Header{"Content-Type": {ctype}, "X-Request-Id": {string(body)}}}
+		e := d.apiError("GET", "/v1/x", resp, body)
+		msg := e.Error()
+		if strings.ContainsAny(msg, "\n\r") {
+			t.Fatalf("error on more than one line: %q", msg)
+		}
+		if len(msg) > 1200 {
+			t.Fatalf("error of %d bytes", len(msg))
+		}
+		if strings.Contains(msg, "sk-secret") {
+			t.Fatalf("key in %q", msg)
+		}
+		if d := d.describe(resp.Header, body); len(d) > 300 || strings.ContainsAny(d, "\n\r") {
+			t.Fatalf("describeBody = %q", d)
+		}
+	})
+}

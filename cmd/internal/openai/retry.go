@@ -133,7 +133,7 @@ func (d *doer) send(req *http.Request, maxBody int64, check func([]byte) error) 
 				msg = fmt.Sprintf("answer larger than %s, far more than any real answer; not read further", sizeText(maxBody))
 			} else if check != nil {
 				if cerr := check(body); cerr != nil {
-					msg = "answer is not the JSON expected (" + cerr.Error() + "): " + describeBody(resp.Header, body)
+					msg = "answer is not the JSON expected (" + cerr.Error() + "): " + d.describe(resp.Header, body)
 				}
 			}
 			if msg == "" {
@@ -399,7 +399,7 @@ func (d *doer) redactErr(err error) error {
 // short line: a server can send a message of any size.
 func (d *doer) apiError(method, path string, resp *http.Response, body []byte) *APIError {
 	status := resp.StatusCode
-	e := &APIError{Status: status, Method: method, Path: path, RequestID: oneLine(resp.Header.Get(RequestIDHeader), 100)}
+	e := &APIError{Status: status, Method: method, Path: path, RequestID: oneLine(d.redact(resp.Header.Get(RequestIDHeader)), 100)}
 	var env struct {
 		Error json.RawMessage `json:"error"`
 	}
@@ -414,7 +414,7 @@ func (d *doer) apiError(method, path string, resp *http.Response, body []byte) *
 	} else if m, ok := cutMessage(body); ok {
 		e.Message = m
 	} else if len(bytes.TrimSpace(body)) > 0 {
-		e.Message = describeBody(resp.Header, body)
+		e.Message = d.describe(resp.Header, body)
 	}
 	if e.Message == "" {
 		e.Message = http.StatusText(status)
@@ -458,14 +458,20 @@ func cutMessage(body []byte) (string, bool) {
 	return s, true
 }
 
+// describe is describeBody of the body with the key redacted first, so that
+// no cut can leave a piece of the key that redaction would not find.
+func (d *doer) describe(h http.Header, body []byte) string {
+	head := body[:min(len(body), maxErrorBody)]
+	return describeBody(h, []byte(d.redact(string(head))), len(body))
+}
+
 var titleRE = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
 
 // describeBody says in a short line what a body that is not the expected
 // JSON is: an HTML page by its title, anything else by its start. A cut
 // JSON envelope (the body was larger than what was read) is still shown by
 // its start, never whole.
-func describeBody(h http.Header, body []byte) string {
-	head := body[:min(len(body), maxErrorBody)]
+func describeBody(h http.Header, head []byte, size int) string {
 	trimmed := bytes.TrimSpace(head)
 	ctype := strings.ToLower(h.Get("Content-Type"))
 	if strings.Contains(ctype, "html") || bytes.HasPrefix(bytes.ToLower(trimmed), []byte("<!doctype html")) || bytes.HasPrefix(bytes.ToLower(trimmed), []byte("<html")) {
@@ -479,7 +485,7 @@ func describeBody(h http.Header, body []byte) string {
 	if len(trimmed) == 0 {
 		return "an empty body"
 	}
-	return fmt.Sprintf("%d bytes starting %q", len(body), oneLine(string(trimmed), 80))
+	return fmt.Sprintf("%d bytes starting %q", size, oneLine(string(trimmed), 80))
 }
 
 // oneLine makes s fit on one line of at most n bytes: control characters

@@ -35,6 +35,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 
 	"github.com/goccy/go-json"
@@ -157,13 +158,19 @@ func (c *Client) Call(ctx context.Context, r Call) error {
 		req.Header.Set("Content-Type", ctype)
 	}
 	check := jsonAnswer
-	if r.Out != nil {
+	if out := reflect.ValueOf(r.Out); out.Kind() == reflect.Pointer && !out.IsNil() {
 		check = func(data []byte) error {
-			if err := json.Unmarshal(data, r.Out); err != nil {
+			// Into a fresh value: a bad answer half decoded must leave
+			// nothing behind for the retry's answer to mix with.
+			v := reflect.New(out.Type().Elem())
+			if err := json.Unmarshal(data, v.Interface()); err != nil {
 				return errors.New(c.do.redact(oneLine(err.Error(), 120)))
 			}
+			out.Elem().Set(v.Elem())
 			return nil
 		}
+	} else if r.Out != nil {
+		return errors.New("openai: Call.Out must be a non-nil pointer")
 	}
 	_, _, err = c.do.send(req, r.MaxBody, check)
 	return err

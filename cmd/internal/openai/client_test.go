@@ -878,3 +878,32 @@ func FuzzErrorBody(f *testing.F) {
 		}
 	})
 }
+
+// A bad answer half decoded leaves nothing in the value the good answer of
+// the retry is decoded into.
+func TestRetryDecodesAfresh(t *testing.T) {
+	n := 0
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n++
+		if n == 1 {
+			w.Write([]byte(`{"id":"ftjob-1","status":"failed","fine_tuned_model":"ft:stale","trained_tokens":9,"result_files":["x"],`))
+			return
+		}
+		w.Write([]byte(`{"id":"ftjob-1","status":"running"}`))
+	}))
+	defer hs.Close()
+	c, _ := New(Config{APIKey: "sk-x", BaseURL: hs.URL + "/v1", MaxRetries: 1, Sleep: func(context.Context, time.Duration) error { return nil }})
+	var l struct {
+		ID             string   `json:"id"`
+		Status         string   `json:"status"`
+		FineTunedModel string   `json:"fine_tuned_model"`
+		TrainedTokens  int      `json:"trained_tokens"`
+		ResultFiles    []string `json:"result_files"`
+	}
+	if err := c.Call(context.Background(), Call{Method: "GET", Path: "/fine_tuning/jobs/ftjob-1", Out: &l}); err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 || l.Status != "running" || l.FineTunedModel != "" || l.TrainedTokens != 0 || l.ResultFiles != nil {
+		t.Errorf("after %d answers got %+v, want only the second answer's fields", n, l)
+	}
+}

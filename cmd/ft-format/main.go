@@ -33,7 +33,7 @@ type flags struct {
 	UserTemplateFile string   `help:"Read the user template from FILE." placeholder:"FILE" xor:"template"`
 	AnswerFormat     string   `help:"Answers as written (keep), or rewritten as MongoDB queries in canonical JSON (json) or mongosh code (mongosh); an answer that cannot be rewritten is a bad record." enum:"keep,json,mongosh" default:"keep"`
 	Trim             bool     `help:"Strip leading and trailing white space (such as a final newline) from each answer."`
-	Keep             []string `help:"Carry the field at PATH into each example's metadata object, as metadata.PATH (repeatable); ft-split --group-by reads it, ft-upload leaves it out." placeholder:"PATH"`
+	Keep             []string `help:"Carry the field at PATH into each example's metadata object, as metadata.PATH (repeatable); ft-split --group-by reads it, ft-upload leaves it out." placeholder:"PATH" sep:"none"`
 	From             string   `help:"Input format: auto detects it from the first character (json, jsonl or csv)." enum:"auto,json,jsonl,csv" default:"auto"`
 	Delimiter        string   `help:"CSV field separator: one character, or tab (default: from the header row, tab for .tsv; one of , ; tab |). Implies --from csv." placeholder:"C"`
 	Quiet            bool     `help:"Show no progress line on a terminal." short:"q"`
@@ -53,6 +53,7 @@ var help = cli.Help{
 		"ft-format pairs.json | ft-split --val val.jsonl > train.jsonl",
 		"ft-format --question intent --answer output --user-template $'Collection: {{.schema.collection}}\\n{{.question}}' eval.jsonl",
 		"ft-format --from csv --no-system --rejects bad.jsonl < pairs.csv | head -1",
+		"ft-format --keep db_id --trim train.json | ft-split --group-by metadata.db_id --val val.jsonl > train.jsonl",
 	},
 }
 

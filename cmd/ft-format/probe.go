@@ -73,27 +73,33 @@ func (p *probe) look(file string, raw []byte) (done bool, err error) {
 // and the one that was probably meant.
 func (p *probe) err() error {
 	f := p.fields[0]
-	missing := strings.TrimPrefix(f.miss.Err.Error(), "no field ")
-	which := fmt.Sprintf("none of the first %d records has the field %s", p.records, missing)
+	what := f.miss.Err.Error() // a missing array index: "index 3 is past the end …"
+	if f.miss.Key != "" {
+		what = fmt.Sprintf("the field %q", f.miss.Key)
+		if f.miss.Where != f.miss.Key {
+			what += " (at " + f.miss.Where + ")"
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s %s: ", p.file, f.flag, f.path)
 	switch {
 	case p.records == 1:
-		which = fmt.Sprintf("the record has no field %s", missing)
+		fmt.Fprintf(&b, "the record lacks %s", what)
 	case p.records < probeRecords:
-		which = fmt.Sprintf("none of the %d records has the field %s", p.records, missing)
+		fmt.Fprintf(&b, "none of the %d records has %s", p.records, what)
+	default:
+		fmt.Fprintf(&b, "none of the first %d records has %s", p.records, what)
 	}
-	if field := f.miss.Where; field != strings.Trim(missing, `"`) {
-		which += " (at " + field + ")"
+	if len(p.keys) > 0 {
+		slices.Sort(p.keys)
+		they := "they have"
+		if p.records == 1 {
+			they = "it has"
+		}
+		fmt.Fprintf(&b, "; %s %s", they, strings.Join(p.keys, ", "))
+		if s := cli.Closest(f.miss.Key, p.keys); s != "" {
+			fmt.Fprintf(&b, "; did you mean %q?", s)
+		}
 	}
-	slices.Sort(p.keys)
-	msg := fmt.Sprintf("%s: %s %s: %s; they have %s", p.file, f.flag, f.path, which, strings.Join(p.keys, ", "))
-	if p.records == 1 {
-		msg = strings.Replace(msg, "; they have ", "; it has ", 1)
-	}
-	if len(p.keys) == 0 {
-		msg = fmt.Sprintf("%s: %s %s: %s", p.file, f.flag, f.path, which)
-	}
-	if s := cli.Closest(strings.Trim(missing, `"`), p.keys); s != "" {
-		msg += fmt.Sprintf("; did you mean %q?", s)
-	}
-	return cli.Errorf(cli.ExitDataError, "%s", msg)
+	return cli.Errorf(cli.ExitDataError, "%s", b.String())
 }

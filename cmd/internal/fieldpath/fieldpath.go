@@ -56,8 +56,10 @@ func (p Path) IsZero() bool { return p.segments == nil }
 type Error struct {
 	Where   string
 	Missing bool // the key or index does not exist (otherwise: not an object or array)
-	// Keys are the keys of the object that lacked the key, sorted, so that
-	// a caller can say which fields there are.
+	// Key is the key that was missing, and Keys the keys of the object that
+	// lacked it, sorted, so that a caller can say which fields there are.
+	// Both are empty for a missing array index.
+	Key  string
 	Keys []string
 	Err  error
 }
@@ -93,7 +95,7 @@ func Lookup(doc []byte, p Path) (value []byte, where string, err error) {
 					keys = append(keys, k)
 				}
 				slices.Sort(keys)
-				return nil, at.String(), &Error{Where: at.String(), Missing: true, Keys: keys, Err: fmt.Errorf("no field %q", key)}
+				return nil, at.String(), &Error{Where: at.String(), Missing: true, Key: key, Keys: keys, Err: fmt.Errorf("no field %q", key)}
 			}
 			cur, segs = bytes.TrimSpace(v), segs[n:]
 		case len(cur) > 0 && cur[0] == '[':

@@ -86,7 +86,7 @@ func TestReadRecords(t *testing.T) {
 // every record is either a JSON object or has a problem, and that a JSON
 // array's good elements are exactly what encoding a decoded array gives.
 func FuzzReadRecords(f *testing.F) {
-	for _, s := range []string{`[{"a":1},{"b":[1,2]}]`, "{\"q\":1}\n{", "q,a\nx,y\n", `["x", {"a":"]"}]`, "\xef\xbb\xbf[]", `[{"a":"\\"}]`} {
+	for _, s := range []string{`[{"a":1},{"b":[1,2]}]`, "{\"q\":1}\n{", "q,a\nx,y\n", "q;a\n\"x;\";y\n", "q\ta|b\nx\ty\n", `["x", {"a":"]"}]`, "\xef\xbb\xbf[]", `[{"a":"\\"}]`} {
 		f.Add([]byte(s), "auto")
 	}
 	f.Fuzz(func(t *testing.T, in []byte, from string) {

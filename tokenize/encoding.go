@@ -13,6 +13,9 @@ type Encoding struct {
 	ranks *rankTable
 	split func(s string, i int) int
 	pool  sync.Pool // of *state, for Count
+
+	vocabOnce sync.Once
+	vocab     *vocab // for long pieces, built on the first one
 }
 
 var (
@@ -66,6 +69,7 @@ func (e *Encoding) Count(s string) int {
 // bounded cache of the counts of pieces that are not single tokens.
 type state struct {
 	merge  mergeState
+	long   backtrack
 	pieces map[string]int32
 }
 
@@ -88,12 +92,24 @@ func (e *Encoding) count(st *state, s string) int {
 	return n
 }
 
+// backtrackFrom is the piece length from which the backtracking encoder
+// counts: below it the heap merge is as fast and needs no tables built.
+const backtrackFrom = 4096
+
+func (e *Encoding) longVocab() *vocab {
+	e.vocabOnce.Do(func() { e.vocab = newVocab(e.ranks) })
+	return e.vocab
+}
+
 func (e *Encoding) pieceCount(st *state, piece string) int {
 	if len(piece) == 1 {
 		return 1
 	}
 	if _, ok := e.ranks.get(piece); ok {
 		return 1
+	}
+	if len(piece) >= backtrackFrom {
+		return st.long.count(e.longVocab(), piece)
 	}
 	if len(piece) > pieceCacheMaxLen {
 		return st.merge.mergeCount(e.ranks, piece)

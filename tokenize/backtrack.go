@@ -33,7 +33,7 @@ type vocab struct {
 	text       []byte
 	nextPrefix []uint32 // the longest token that is a proper prefix of r, or noRank
 	split      []split
-	pairs      map[uint64]uint32 // the token whose split is the pair
+	pairs      pairTable // the token whose split is the pair
 	trie       trie
 	maxLen     int
 }
@@ -41,6 +41,49 @@ type vocab struct {
 type split struct{ left, right uint32 }
 
 func pairKey(a, b uint32) uint64 { return uint64(a)<<32 | uint64(b) }
+
+// pairTable maps a pair of tokens to their merge. The pair test looks it
+// up several times a token, mostly for pairs that are not there, so it is
+// an open-addressing table rather than a Go map, which was most of the
+// time of a count. The key of a pair is never all ones (noRank, noRank).
+type pairTable struct {
+	keys  []uint64
+	vals  []uint32
+	shift uint
+}
+
+const emptyPair = ^uint64(0)
+
+func newPairTable(n int) pairTable {
+	size := 1 << bits.Len(uint(2*n))
+	t := pairTable{keys: make([]uint64, size), vals: make([]uint32, size), shift: uint(64 - bits.TrailingZeros(uint(size)))}
+	for i := range t.keys {
+		t.keys[i] = emptyPair
+	}
+	return t
+}
+
+func (t *pairTable) put(k uint64, v uint32) {
+	mask := uint64(len(t.keys) - 1)
+	i := (k * hashMulti) >> t.shift
+	for t.keys[i] != emptyPair && t.keys[i] != k {
+		i = (i + 1) & mask
+	}
+	t.keys[i], t.vals[i] = k, v
+}
+
+// get returns the merge of the pair k, or noRank.
+func (t *pairTable) get(k uint64) uint32 {
+	mask := uint64(len(t.keys) - 1)
+	for i := (k * hashMulti) >> t.shift; ; i = (i + 1) & mask {
+		switch t.keys[i] {
+		case k:
+			return t.vals[i]
+		case emptyPair:
+			return noRank
+		}
+	}
+}
 
 func (v *vocab) tokLen(r uint32) int { return int(v.start[r+1] - v.start[r]) }
 
@@ -140,7 +183,7 @@ func newVocab(ranks *rankTable) *vocab {
 		text:       make([]byte, 0, size),
 		nextPrefix: make([]uint32, top+1),
 		split:      make([]split, top+1),
-		pairs:      make(map[uint64]uint32, len(toks)),
+		pairs:      newPairTable(len(toks)),
 	}
 	k := 0
 	for r := uint32(0); r <= top; r++ {
@@ -182,7 +225,7 @@ func newVocab(ranks *rankTable) *vocab {
 			right, ok := ranks.get(string(b[v.tokLen(left):]))
 			if ok && left < r && right < r && v.validPair(left, right) {
 				v.split[r] = split{left, right}
-				v.pairs[pairKey(left, right)] = r
+				v.pairs.put(pairKey(left, right), r)
 				break
 			}
 		}
@@ -196,7 +239,7 @@ func newVocab(ranks *rankTable) *vocab {
 func (v *vocab) validPair(t1, t2 uint32) bool {
 	limit := uint32(noRank)
 	for {
-		if m, ok := v.pairs[pairKey(t1, t2)]; ok && m < limit {
+		if m := v.pairs.get(pairKey(t1, t2)); m < limit {
 			return false
 		}
 		if t1 > t2 {
@@ -225,9 +268,34 @@ func (v *vocab) validPair(t1, t2 uint32) bool {
 
 // backtrack is the encoder's scratch space, reused between pieces.
 type backtrack struct {
-	tokens []uint32
+	tokens tokenStack
 	dead   []uint64 // bit p: no valid encoding of the rest starts at p
 }
+
+// tokenStack holds the tokens chosen so far in blocks: a slice grown by
+// append would copy itself and, at its growth rate for large slices,
+// allocate five times the final size over a long piece.
+type tokenStack struct {
+	blocks [][]uint32
+	n      uint
+}
+
+const stackBlock = 1 << 16
+
+func (s *tokenStack) push(t uint32) {
+	if s.n == uint(len(s.blocks))*stackBlock {
+		s.blocks = append(s.blocks, make([]uint32, stackBlock))
+	}
+	s.blocks[s.n/stackBlock][s.n%stackBlock] = t
+	s.n++
+}
+
+func (s *tokenStack) top() uint32 { return s.blocks[(s.n-1)/stackBlock][(s.n-1)%stackBlock] }
+
+// scratchKeep is how much scratch space a state keeps after a piece: the
+// memory of a 64 MiB piece is given back, that of ordinary long ones is
+// reused.
+const scratchKeep = 1 << 20
 
 // count returns the number of tokens of piece.
 func (bt *backtrack) count(v *vocab, piece string) int {
@@ -238,19 +306,20 @@ func (bt *backtrack) count(v *vocab, piece string) int {
 	}
 	dead := bt.dead[:words]
 	clear(dead)
-	tokens := bt.tokens[:0]
+	tokens := &bt.tokens
+	tokens.n = 0
 	pos := 0
 	next := v.longest(piece)
 	for pos < n {
 		tok := next
 		last := uint32(noRank)
-		if len(tokens) > 0 {
-			last = tokens[len(tokens)-1]
+		if tokens.n > 0 {
+			last = tokens.top()
 		}
 		for {
 			end := pos + v.tokLen(tok)
 			if dead[end/64]&(1<<(end%64)) == 0 && (last == noRank || v.validPair(last, tok)) {
-				tokens = append(tokens, tok)
+				tokens.push(tok)
 				pos = end
 				if pos < n {
 					next = v.longest(piece[pos:])
@@ -267,12 +336,19 @@ func (bt *backtrack) count(v *vocab, piece string) int {
 				panic("tokenize: no valid token sequence for a piece")
 			}
 			dead[pos/64] |= 1 << (pos % 64)
-			tokens = tokens[:len(tokens)-1]
+			tokens.n--
 			pos -= v.tokLen(last)
 			next = last
 			break
 		}
 	}
-	bt.tokens = tokens
-	return len(tokens)
+	count := int(tokens.n)
+	if cap(bt.dead) > scratchKeep/8 {
+		bt.dead = nil
+	}
+	if keep := scratchKeep / 4 / stackBlock; len(tokens.blocks) > keep {
+		clear(tokens.blocks[keep:])
+		tokens.blocks = tokens.blocks[:keep]
+	}
+	return count
 }

@@ -154,3 +154,29 @@ func BenchmarkLongPiece(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLongLine is the target case of a line without word breaks: 64
+// MiB of one letter and 16M emoji, each one piece. Run it alone (-bench
+// LongLine -benchtime 1x) and read ns/op and B/op: memory is the encoder's
+// bit a byte and four bytes a token, not a multiple of the text.
+func BenchmarkLongLine(b *testing.B) {
+	for _, name := range []string{"o200k_base", "cl100k_base"} {
+		enc, err := GetEncoding(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		enc.longVocab()
+		for _, tc := range []struct{ kind, s string }{
+			{"letter", strings.Repeat("a", 64<<20)},
+			{"emoji", strings.Repeat("😀", 16<<20)},
+		} {
+			b.Run(name+"/"+tc.kind, func(b *testing.B) {
+				b.SetBytes(int64(len(tc.s)))
+				b.ReportAllocs()
+				for b.Loop() {
+					enc.Count(tc.s)
+				}
+			})
+		}
+	}
+}

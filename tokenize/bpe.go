@@ -48,6 +48,7 @@ func loadRanks(name string) (*rankTable, error) {
 		if err != nil || r > rankMask {
 			return nil, fmt.Errorf("%s: bad rank in %q", name, line)
 		}
+		t.maxLen = max(t.maxLen, n)
 		if n <= shortMax {
 			t.putShort(unsafe.String(&tok[0], n), uint32(r))
 			continue

@@ -82,10 +82,34 @@ const (
 
 func newState() *state { return &state{pieces: make(map[string]int32, 1024)} }
 
+// CountUpTo returns Count(s) when that is at most limit. Otherwise it
+// returns a number above limit and at most Count(s): it stops once the
+// count is past limit, and a piece so long that it must pass it is not
+// counted at all.
+func (e *Encoding) CountUpTo(s string, limit int) int {
+	st := e.pool.Get().(*state)
+	n := e.countUpTo(st, s, limit)
+	e.pool.Put(st)
+	return n
+}
+
 func (e *Encoding) count(st *state, s string) int {
 	n := 0
 	for i := 0; i < len(s); {
 		j := e.split(s, i)
+		n += e.pieceCount(st, s[i:j])
+		i = j
+	}
+	return n
+}
+
+func (e *Encoding) countUpTo(st *state, s string, limit int) int {
+	n := 0
+	for i := 0; i < len(s) && n <= limit; {
+		j := e.split(s, i)
+		if least := (j - i + e.ranks.maxLen - 1) / e.ranks.maxLen; least > limit-n {
+			return n + least
+		}
 		n += e.pieceCount(st, s[i:j])
 		i = j
 	}

@@ -126,14 +126,32 @@ func (t *trie) add(node uint32, b byte) uint32 {
 		t.root[b] = c
 		return c
 	}
-	key := node<<8 | uint32(b)
+	if 2*len(t.token) > len(t.edges) {
+		t.grow()
+	}
+	t.put(edge{key: node<<8 | uint32(b), child: c})
+	return c
+}
+
+func (t *trie) put(e edge) {
 	mask := uint32(len(t.edges) - 1)
-	i := t.slot(key)
+	i := t.slot(e.key)
 	for t.edges[i].child != 0 {
 		i = (i + 1) & mask
 	}
-	t.edges[i] = edge{key: key, child: c}
-	return c
+	t.edges[i] = e
+}
+
+// grow doubles the edge table, keeping it at most half full.
+func (t *trie) grow() {
+	old := t.edges
+	t.edges = make([]edge, max(2*len(old), 1<<12))
+	t.shift = uint(32 - bits.TrailingZeros(uint(len(t.edges))))
+	for _, e := range old {
+		if e.child != 0 {
+			t.put(e)
+		}
+	}
 }
 
 // longest returns the longest token that is a prefix of s, which is not
@@ -197,9 +215,8 @@ func newVocab(ranks *rankTable) *vocab {
 	v.start[top+1] = uint32(len(v.text))
 
 	t := &v.trie
-	t.token = append(make([]uint32, 0, size), noRank)
-	t.edges = make([]edge, 1<<bits.Len(uint(2*size)))
-	t.shift = uint(32 - bits.TrailingZeros(uint(len(t.edges))))
+	t.token = []uint32{noRank}
+	t.grow()
 	for r := uint32(0); r <= top; r++ {
 		node := uint32(0)
 		for _, b := range v.bytes(r) {

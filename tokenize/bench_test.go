@@ -108,8 +108,9 @@ func BenchmarkExample(b *testing.B) {
 }
 
 // longPieces are texts that are one piece of the split: a letter repeated,
-// emoji, CJK, digits (pieces of three), and random bytes of a small
-// alphabet of letters.
+// emoji, CJK, random bytes of a small alphabet of letters, an upper-case
+// letter (which the o200k split scans twice); and two that the split cuts
+// up, digits (in threes) and spaces (all but the last).
 func longPieces(size int) map[string]string {
 	r := rand.New(rand.NewPCG(9, 10))
 	alpha := []byte("abcde")
@@ -130,6 +131,8 @@ func longPieces(size int) map[string]string {
 		}()),
 		"digits": strings.Repeat("7", size),
 		"random": string(rnd),
+		"upper":  strings.Repeat("A", size),
+		"spaces": strings.Repeat(" ", size),
 	}
 }
 
@@ -143,7 +146,7 @@ func BenchmarkLongPiece(b *testing.B) {
 	enc.longVocab()
 	for _, size := range []int{1 << 16, 1 << 20, 1 << 24} {
 		pieces := longPieces(size)
-		for _, kind := range []string{"letter", "emoji", "cjk", "digits", "random"} {
+		for _, kind := range []string{"letter", "emoji", "cjk", "digits", "random", "upper", "spaces"} {
 			s := pieces[kind]
 			b.Run(fmt.Sprintf("%s/%dKiB", kind, size>>10), func(b *testing.B) {
 				b.SetBytes(int64(len(s)))
@@ -178,5 +181,22 @@ func BenchmarkLongLine(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkNewVocab is the one-time cost of the backtracking encoder's
+// tables, paid on the first piece of 4 KiB or more.
+func BenchmarkNewVocab(b *testing.B) {
+	for _, name := range []string{"o200k_base", "cl100k_base"} {
+		enc, err := GetEncoding(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				newVocab(enc.ranks)
+			}
+		})
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"unicode/utf8"
 )
 
 // Pieces long enough for the backtracking encoder, against pkoukk's
@@ -77,7 +76,9 @@ func TestLongTextsMatchReference(t *testing.T) {
 
 // FuzzLongPiece repeats the input into a piece of at least 4 KiB and counts
 // it with the backtracking encoder and the heap merge, as bytes: BPE does
-// not need them to be UTF-8.
+// not need them to be UTF-8. (pkoukk is left out: its regexp2 split and
+// quadratic merge take seconds on some such inputs, which starves the
+// fuzzer.)
 func FuzzLongPiece(f *testing.F) {
 	for _, s := range []string{"a", "😀", "ab", "日本語", "aaaaaaab", " \n", "\xe2\x80", "0123456789", "ſ's"} {
 		f.Add(s)
@@ -93,11 +94,6 @@ func FuzzLongPiece(f *testing.F) {
 		for _, enc := range []*Encoding{o, c} {
 			if got, want := bt.count(enc.longVocab(), piece), m.mergeCountHeap(enc.ranks, piece); got != want {
 				t.Errorf("%s: %q repeated: backtracking %d, heap %d", enc.Name(), s, got, want)
-			}
-		}
-		if utf8.ValidString(piece) && !knownDivergence(piece) {
-			if got, want := o.Count(piece), len(reference(t, "o200k_base").EncodeOrdinary(piece)); got != want {
-				t.Errorf("o200k: %q repeated: %d, pkoukk %d", s, got, want)
 			}
 		}
 	})

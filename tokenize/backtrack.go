@@ -7,11 +7,12 @@ import (
 
 // Long pieces (a line of one letter, a run of emoji) are counted by the
 // backtracking encoder of the bpe crate in github.com/github/rust-gems,
-// written here from its description. It rests on two facts about byte-pair encoding with ranked
-// merges:
+// written here from its description. It rests on two facts about
+// byte-pair encoding with ranked merges:
 //
-//   - every token of the vocabulary is the merge of exactly one pair of
-//     lower-ranked tokens (its split), and BPE of its own bytes gives it;
+//   - every token longer than a byte is the merge of one pair of
+//     lower-ranked tokens (its split), and BPE of its own bytes gives it
+//     (TestVocabTokensEncodeToThemselves checks both for the encodings);
 //   - a sequence of tokens is the BPE encoding of its bytes if and only if
 //     every adjacent pair of tokens is (each pair is "valid"): BPE of the
 //     bytes of t1 t2 gives t1 t2 again.
@@ -26,8 +27,8 @@ import (
 // bytes a token.
 
 // vocab is what the backtracking encoder needs beside the rank table. It
-// is built from the rank table on first use (a few tens of milliseconds),
-// and only for texts that have a long piece.
+// is built from the rank table on first use (0.2 to 0.4 s of CPU and 19 MB
+// for o200k_base), and only for texts that have a long piece.
 type vocab struct {
 	start      []uint32 // token r is text[start[r]:start[r+1]]; no token has that rank if empty
 	text       []byte
@@ -90,7 +91,8 @@ func (v *vocab) tokLen(r uint32) int { return int(v.start[r+1] - v.start[r]) }
 func (v *vocab) bytes(r uint32) []byte { return v.text[v.start[r]:v.start[r+1]] }
 
 // trie holds every token for the longest-token lookup. Node 0 is the root;
-// edges sit in an open-addressing table keyed by node<<8 | byte.
+// edges sit in an open-addressing table keyed by node<<8 | byte, which
+// numbers up to 2^24 nodes (o200k_base has some 420,000).
 type trie struct {
 	root  [256]uint32
 	edges []edge

@@ -26,7 +26,7 @@
 // for its length: tiktoken's own scan for pieces under 256 bytes (the
 // common case, which is also cached), a heap of pairs, O(n log n), up to
 // 4 KiB, and from there the backtracking encoder of the bpe crate of
-// github.com/github/rust-gems, linear in practice, with one bit a byte and
+// github.com/github/rust-gems, linear, with one bit a byte and
 // four bytes a token of memory. Its tables (about 20 MB for o200k_base)
 // are built on the first such piece. A line of 64 MiB of one letter, or of
 // 16M emoji, each a single piece, is counted in a few seconds;

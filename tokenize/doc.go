@@ -22,8 +22,8 @@
 //
 // Time and memory are linear in the length of the text, however it is
 // written. The split is a single forward scan (a run of upper-case letters
-// is scanned twice), and each piece is merged by the cheapest exact method
-// for its length: tiktoken's own scan for pieces under 256 bytes (the
+// is scanned twice), and each piece is merged by an exact method chosen
+// by its length: tiktoken's own scan for pieces under 256 bytes (the
 // common case, which is also cached), a heap of pairs, O(n log n), up to
 // 4 KiB, and from there the backtracking encoder of the bpe crate of
 // github.com/github/rust-gems, linear, with one bit a byte and

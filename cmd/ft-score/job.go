@@ -16,7 +16,8 @@ import (
 	"github.com/ft-tools/ft/jsonl"
 )
 
-// metrics are the scores --metric may name.
+// metrics are the scores --metric may name: those of score.Result that a
+// model should have, which unsafe is not.
 var metrics = []string{"parsed", "exact", "equivalent"}
 
 func (f *flags) check() error {
@@ -127,12 +128,12 @@ func (j *job) writeText(sum score.Summary) error {
 	for _, m := range sum.Models {
 		lines += m.Answers
 	}
-	head := fmt.Sprintf("%s: %s answers from %d models", name, cli.Thousands(int64(lines)), len(sum.Order))
+	head := fmt.Sprintf("%s: %s from %s", name, count(lines, "answer"), count(len(sum.Order), "model"))
 	if j.bad > 0 {
-		head += fmt.Sprintf("; %s lines skipped, not answers", cli.Thousands(int64(j.bad)))
+		head += fmt.Sprintf("; %s skipped, not answers", count(j.bad, "line"))
 	}
 	if j.pairs != nil {
-		head += fmt.Sprintf("; %s preference pairs to %s", cli.Thousands(int64(j.nPairs)), j.f.Pairs)
+		head += fmt.Sprintf("; %s to %s", count(j.nPairs, "preference pair"), j.f.Pairs)
 		if j.noPair > 0 {
 			head += fmt.Sprintf(" (%s failed answers without a prompt or a text)", cli.Thousands(int64(j.noPair)))
 		}
@@ -257,7 +258,7 @@ func (j *job) line(r *jsonl.Reader) error {
 	if err := j.write(keys, raws, &res); err != nil {
 		return err
 	}
-	ms := []score.Metric{{Name: "parsed", Value: res.Parsed}, {Name: "exact", Value: res.Exact}, {Name: "equivalent", Value: res.Equivalent}, {Name: "unsafe", Value: res.Unsafe}}
+	ms := res.Metrics()
 	e := score.Entry{
 		Model:     a.Model,
 		Key:       a.File + "\x00" + strconv.Itoa(a.Line) + "\x00" + a.Question + "\x00" + a.Expected,
@@ -383,4 +384,11 @@ func (j *job) pair(a *jsonl.Answer) error {
 	}
 	j.nPairs++
 	return j.pairW.Encode(&ex)
+}
+
+func count(n int, noun string) string {
+	if n != 1 {
+		noun += "s"
+	}
+	return cli.Thousands(int64(n)) + " " + noun
 }

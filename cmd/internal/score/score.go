@@ -82,6 +82,12 @@ func Score(expected, answer string) Result {
 	return r
 }
 
+// Metrics returns the judgements the report counts, in the order it lists
+// them.
+func (r *Result) Metrics() []Metric {
+	return []Metric{{"parsed", r.Parsed}, {"exact", r.Exact}, {"equivalent", r.Equivalent}, {"unsafe", r.Unsafe}}
+}
+
 // Equivalent reports whether answer is the same query as expected, and why
 // not when it is not.
 func Equivalent(expected, answer string) (bool, string) {

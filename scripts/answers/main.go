@@ -156,7 +156,7 @@ func vary(rng *rand.Rand, weights [5]int, expected string) (string, string) {
 
 var (
 	dbCall   = regexp.MustCompile(`^db\.([A-Za-z_]\w*)\.`)
-	quoted   = regexp.MustCompile(`"([^"\\]+)"`)
+	quoted   = regexp.MustCompile(`: *"([^"\\]+)"`)
 	sortSpec = regexp.MustCompile(`sort\(\{ ?(\w+): (-?1) ?\}\)`)
 )
 

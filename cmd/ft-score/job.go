@@ -235,14 +235,31 @@ func (j *job) line(r *jsonl.Reader) error {
 	if err != nil {
 		return r.Errorf("invalid_json", "", "%v", err)
 	}
-	var a jsonl.Answer
-	if err := json.Unmarshal(r.Bytes(), &a); err != nil {
-		return r.Errorf("invalid_type", "", "not an answer: %v", err)
-	}
 	for _, k := range []string{"expected", "answer"} {
 		if !slices.Contains(keys, k) {
 			return r.Errorf("missing_key", k, "the line has no %q", k)
 		}
+	}
+	var rec record
+	if err := json.Unmarshal(r.Bytes(), &rec); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return r.Errorf("invalid_type", te.Field, "%s where %s is expected", te.Value, te.Type)
+		}
+		return r.Errorf("invalid_type", "", "not an answer: %v", err)
+	}
+	a := rec.Answer
+	var err2 error
+	if a.Expected, err2 = queryText(rec.Expected, false); err2 != nil {
+		return r.Errorf("invalid_type", "expected", "%v", err2)
+	}
+	text, err2 := queryText(rec.Text, true)
+	if err2 != nil {
+		return r.Errorf("invalid_type", "answer", "%v", err2)
+	}
+	a.Answer = nil
+	if string(bytes.TrimSpace(rec.Text)) != "null" {
+		a.Answer = &text
 	}
 	var res score.Result
 	if a.Answer == nil {
@@ -276,6 +293,36 @@ func (j *job) line(r *jsonl.Reader) error {
 		return j.pair(&a)
 	}
 	return nil
+}
+
+// record is an input line: ft-ask's answer, or any line whose expected
+// query and answer are strings, or JSON documents written as they are (a
+// dataset's {"expected": {"status": "A"}, …}).
+type record struct {
+	jsonl.Answer
+	Expected json.RawMessage `json:"expected"`
+	Text     json.RawMessage `json:"answer"`
+}
+
+// queryText returns a string as it is, and an object or array as its JSON
+// text; null is allowed for an answer.
+func queryText(raw json.RawMessage, nullable bool) (string, error) {
+	raw = bytes.TrimSpace(raw)
+	switch {
+	case len(raw) == 0:
+		return "", fmt.Errorf("empty")
+	case raw[0] == '"':
+		var s string
+		err := json.Unmarshal(raw, &s)
+		return s, err
+	case raw[0] == '{' || raw[0] == '[':
+		var b bytes.Buffer
+		err := json.Compact(&b, raw)
+		return b.String(), err
+	case nullable && string(raw) == "null":
+		return "", nil
+	}
+	return "", fmt.Errorf("%s is not a string, a document or an array", raw)
 }
 
 func metricOf(ms []score.Metric, name string) bool {

@@ -377,6 +377,9 @@ func (s Summary) WriteText(w io.Writer) error {
 	var b strings.Builder
 	for _, name := range s.Order {
 		m := s.Models[name]
+		if name == "" {
+			name = "(no model)" // lines without a model field
+		}
 		fmt.Fprintf(&b, "%s\n", name)
 		fmt.Fprintf(&b, "  %-14s %s", "answers", cli.Thousands(int64(m.Answers)))
 		if m.Errors > 0 {

@@ -37,8 +37,15 @@ func (f *flags) check() error {
 	if f.Pairs != "" {
 		outs["--pairs"] = f.Pairs
 	}
-	if f.Report != "" && f.Report == f.Pairs {
-		return fmt.Errorf("--report and --pairs are the same file %s", f.Report)
+	if f.Rejects != "" {
+		outs["--rejects"] = f.Rejects
+	}
+	for a, x := range outs {
+		for b, y := range outs {
+			if a < b && (x == y || sameFile(x, y)) {
+				return fmt.Errorf("%s and %s are the same file %s", a, b, x)
+			}
+		}
 	}
 	for flag, out := range outs {
 		for _, in := range f.Files {
@@ -66,6 +73,8 @@ type job struct {
 	report *score.Report
 	pairs  *cli.AtomicFile
 	pairW  *jsonl.Writer
+	rej    *cli.AtomicFile
+	rejW   *jsonl.Writer
 	bad    int // lines that are not answers
 	nPairs int
 	noPair int // failed answers with no prompt or no text to make a pair of
@@ -80,12 +89,25 @@ func newJob(f *flags, stdout, stderr io.Writer) (*job, error) {
 		}
 		j.pairs, j.pairW = a, jsonl.NewWriter(a)
 	}
+	if f.Rejects != "" {
+		a, err := cli.CreateAtomic(f.Rejects)
+		if err != nil {
+			if j.pairs != nil {
+				j.pairs.Abort()
+			}
+			return nil, cli.Errorf(cli.ExitUnreadable, "--rejects: %v", err)
+		}
+		j.rej, j.rejW = a, jsonl.NewWriter(a)
+	}
 	return j, nil
 }
 
 func (j *job) run(files []string, stdin io.Reader) int {
 	if j.pairs != nil {
 		defer j.pairs.Abort()
+	}
+	if j.rej != nil {
+		defer j.rej.Abort()
 	}
 	for _, arg := range files {
 		if err := j.file(arg, stdin); err != nil {
@@ -111,6 +133,15 @@ func (j *job) run(files []string, stdin io.Reader) int {
 		}
 		if err != nil {
 			return cli.Report(j.stderr, name, fmt.Errorf("--pairs: %v", err))
+		}
+	}
+	if j.rej != nil {
+		err := j.rejW.Flush()
+		if err == nil {
+			err = j.rej.Commit()
+		}
+		if err != nil {
+			return cli.Report(j.stderr, name, fmt.Errorf("--rejects: %v", err))
 		}
 	}
 	code := cli.ExitOK
@@ -207,6 +238,11 @@ func (j *job) file(arg string, stdin io.Reader) error {
 					notJSON++
 				}
 				cli.Warnf(j.stderr, name, "%v", le)
+				if j.rejW != nil {
+					if err := j.rejW.WriteLine(r.Bytes()); err != nil {
+						return fmt.Errorf("--rejects: %v", err)
+					}
+				}
 				continue
 			}
 			return err

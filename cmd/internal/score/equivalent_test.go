@@ -63,6 +63,8 @@ func TestEquivalent(t *testing.T) {
 		{"order of a projection", `db.c.find({}, {a: 1, b: 1})`, `db.c.find({}, {b: 1, a: 1})`, false, "order"},
 		{"$in values in another order", `db.c.find({a: {$in: [1, 2]}})`, `db.c.find({a: {$in: [2, 1]}})`, false, "filter.a.$in[0]"},
 		{"the same rows by another condition", `db.c.find({qty: {$gte: 5}})`, `db.c.find({qty: {$gt: 4}})`, false, "$gt"},
+		{"a repeated key takes its last value", `db.c.find({a: "x", a: {$ne: "y"}})`, `db.getCollection("c").find({a: {$ne: "y"}})`, true, ""},
+		{"a repeated key, the first value", `db.c.find({a: "x", a: {$ne: "y"}})`, `db.c.find({a: "x"})`, false, "filter.a"},
 		{"a limit changed", `db.orders.find().limit(5)`, `db.orders.find().limit(10)`, false, "limit"},
 	}
 	for _, tt := range tests {

@@ -15,11 +15,11 @@ func TestReport(t *testing.T) {
 	// a is right on examples 1-3, b on 2-6; both on 2 and 3.
 	for i := 1; i <= 6; i++ {
 		key := string(rune('0' + i))
-		r.Add(Entry{Model: "a", Key: key, Bucket: "find", Metrics: []Metric{{"equivalent", i <= 3}, {"executed", true}}, Values: []Value{{"xmaner", float64(i) / 8}}, LatencyMS: int64(100 * i)})
-		r.Add(Entry{Model: "b", Key: key, Bucket: "aggregate/2", Metrics: []Metric{{"equivalent", i >= 2}, {"executed", i != 1}},
+		r.Add(Entry{Model: "a", Key: key, Bucket: "find", Metrics: []Metric{{"equivalent", i <= 3, false}, {"executed", true, false}, {"unsafe", i == 1, true}}, Values: []Value{{"xmaner", float64(i) / 8}}, LatencyMS: int64(100 * i)})
+		r.Add(Entry{Model: "b", Key: key, Bucket: "aggregate/2", Metrics: []Metric{{"equivalent", i >= 2, false}, {"executed", i != 1, false}},
 			Prompt: 1000, Cached: 200, Output: 100, LatencyMS: 50, FromCache: i == 6})
 	}
-	r.Add(Entry{Model: "c", Key: "other", Metrics: []Metric{{"equivalent", true}}, Error: true})
+	r.Add(Entry{Model: "c", Key: "other", Metrics: []Metric{{"equivalent", true, false}}, Error: true})
 	s := r.Summary()
 
 	a, b := s.Models["a"], s.Models["b"]
@@ -44,7 +44,11 @@ func TestReport(t *testing.T) {
 	if b.FromCache != 1 || s.Models["c"].Errors != 1 {
 		t.Errorf("from cache %d, errors %d", b.FromCache, s.Models["c"].Errors)
 	}
-	// c shares no example with a or b: no comparison of it.
+	if a.Counts["unsafe"] != 1 {
+		t.Errorf("unsafe of a: %d", a.Counts["unsafe"])
+	}
+	// c shares no example with a or b: no comparison of it; unsafe is a
+	// flaw, not compared.
 	want := []Comparison{
 		{Metric: "equivalent", A: "a", B: "b", Examples: 6, AOnly: 1, BOnly: 3, PValue: McNemar(1, 3)},
 		{Metric: "executed", A: "a", B: "b", Examples: 6, AOnly: 1, BOnly: 0, PValue: 1},

@@ -92,7 +92,7 @@ func Score(expected, answer string) Result {
 // Metrics returns the judgements the report counts, in the order it lists
 // them.
 func (r *Result) Metrics() []Metric {
-	return []Metric{{"parsed", r.Parsed}, {"exact", r.Exact}, {"equivalent", r.Equivalent}, {"unsafe", r.Unsafe}}
+	return []Metric{{"parsed", r.Parsed, false}, {"exact", r.Exact, false}, {"equivalent", r.Equivalent, false}, {"unsafe", r.Unsafe, true}}
 }
 
 // Equivalent reports whether answer is the same query as expected, and why

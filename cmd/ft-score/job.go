@@ -299,8 +299,10 @@ func (j *job) line(r *jsonl.Reader) error {
 	}
 	var res score.Result
 	if a.Answer == nil {
+		// Scored as the empty answer for its complexity, but never right,
+		// even against an empty expected answer.
 		res = score.Score(a.Expected, "")
-		res.ParseError = nil
+		res.Parsed, res.Exact, res.Equivalent, res.ParseError, res.Diff = false, false, false, nil, nil
 		res.Reason = "no answer"
 		if a.Error != nil && a.Error.Message != "" {
 			res.Reason = "no answer: " + a.Error.Message

@@ -87,6 +87,7 @@ func TestExitCodes(t *testing.T) {
 	wrong := `{"model":"m","expected":"db.c.find({a: 1})","answer":"db.c.find({a: 2})"}` + "\n"
 	ok := write("ok.jsonl", good)
 	half := write("half.jsonl", good+wrong)
+	nullVsEmpty := write("null.jsonl", `{"model":"m","expected":"","answer":null}`+"\n")
 	noAnswer := write("noanswer.jsonl", `{"model":"m","expected":"db.c.find()"}`+"\n")
 	notJSON := write("notjson.jsonl", "hello\nworld\n")
 	mixed := write("mixed.jsonl", good+"hello\n")
@@ -105,6 +106,7 @@ func TestExitCodes(t *testing.T) {
 		{"min-rate missed", []string{"--min-rate", "0.6", half}, "", 1},
 		{"min-rate of the model", []string{"--min-rate", "0.6", "--model", "m", half}, "", 1},
 		{"min-rate of an absent model", []string{"--min-rate", "0.1", "--model", "x", half}, "", 1},
+		{"a null answer is never right", []string{"--min-rate", "0.1", nullVsEmpty}, "", 1},
 		{"min-rate by exact", []string{"--min-rate", "0.5", "--metric", "exact", half}, "", 0},
 		{"min-rate above 1", []string{"--min-rate", "1.5", ok}, "", 2},
 		{"model without min-rate", []string{"--model", "m", ok}, "", 2},

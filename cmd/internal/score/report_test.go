@@ -122,4 +122,12 @@ func TestDiff(t *testing.T) {
 	if string(got) != want {
 		t.Errorf("diff\n%s\nwant\n%s", got, want)
 	}
+
+	// A change of value or direction is where both have the same path.
+	r = Score(`db.c.find({qty: 5, s: "A"}).sort({d: 1})`, `db.c.find({s: "B", qty: "5"}).sort({d: -1})`)
+	got, _ = json.Marshal(r.Diff)
+	want = `{"values":[{"path":"filter.qty","expected":"5","answer":"\"5\""},{"path":"filter.s","expected":"\"A\"","answer":"\"B\""},{"path":"sort.d","expected":"1","answer":"-1"}]}`
+	if string(got) != want {
+		t.Errorf("diff\n%s\nwant\n%s", got, want)
+	}
 }

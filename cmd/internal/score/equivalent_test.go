@@ -65,6 +65,9 @@ func TestEquivalent(t *testing.T) {
 		{"the same rows by another condition", `db.c.find({qty: {$gte: 5}})`, `db.c.find({qty: {$gt: 4}})`, false, "$gt"},
 		{"a repeated key takes its last value", `db.c.find({a: "x", a: {$ne: "y"}})`, `db.getCollection("c").find({a: {$ne: "y"}})`, true, ""},
 		{"a repeated key, the first value", `db.c.find({a: "x", a: {$ne: "y"}})`, `db.c.find({a: "x"})`, false, "filter.a"},
+		{"$eq under $not stays", `db.c.find({a: {$not: {$eq: 5}}})`, `db.c.find({a: {$not: 5}})`, false, "filter.a.$not"},
+		{"$eq under $elemMatch stays", `db.c.find({a: {$elemMatch: {$eq: 5}}})`, `db.c.find({a: {$elemMatch: 5}})`, false, "filter.a.$elemMatch"},
+		{"key order under $not", `db.c.find({a: {$not: {$gt: 1, $lt: 5}}})`, `db.c.find({a: {$not: {$lt: 5, $gt: 1}}})`, true, ""},
 		{"a limit changed", `db.orders.find().limit(5)`, `db.orders.find().limit(10)`, false, "limit"},
 	}
 	for _, tt := range tests {

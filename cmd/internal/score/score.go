@@ -72,11 +72,11 @@ func Score(expected, answer string) Result {
 			r.Equivalent = true
 			return r
 		}
-		if eerr != nil {
-			r.Reason = "the expected query cannot be compared but as code, and the code differs: " + eerr.Error()
-		} else {
-			r.Reason = "the answer cannot be compared but as code, and the code differs: " + aerr.Error()
+		which, err := "the expected query", eerr
+		if err == nil {
+			which, err = "the answer", aerr
 		}
+		r.Reason = fmt.Sprintf("%s has %v, and as mongosh code the two differ", which, err)
 		return r
 	}
 	r.Reason = compare(ev, av)
@@ -122,7 +122,7 @@ func canonical(q *mongoquery.Query) (*value, error) {
 		if errors.Is(err, mongoquery.ErrScript) {
 			return nil, err
 		}
-		return nil, fmt.Errorf("no JSON form: %w", err)
+		return nil, fmt.Errorf("no JSON form (%w)", err)
 	}
 	v, err := decodeValue(text)
 	if err != nil {

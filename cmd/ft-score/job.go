@@ -75,6 +75,7 @@ type job struct {
 	pairW  *jsonl.Writer
 	rej    *cli.AtomicFile
 	rejW   *jsonl.Writer
+	temps  temps
 	bad    int // lines that are not answers
 	nPairs int
 	noPair int // failed answers with no prompt or no text to make a pair of
@@ -82,11 +83,16 @@ type job struct {
 
 func newJob(f *flags, stdout, stderr io.Writer) (*job, error) {
 	j := &job{f: f, out: jsonl.NewWriter(stdout), stderr: stderr, report: score.NewReport(nil)}
+	if f.Pairs != "" || f.Rejects != "" {
+		j.temps.watch()
+	}
 	if f.Pairs != "" {
 		a, err := cli.CreateAtomic(f.Pairs)
 		if err != nil {
+			j.temps.stop()
 			return nil, cli.Errorf(cli.ExitUnreadable, "--pairs: %v", err)
 		}
+		j.temps.add(a)
 		j.pairs, j.pairW = a, jsonl.NewWriter(a)
 	}
 	if f.Rejects != "" {
@@ -95,8 +101,10 @@ func newJob(f *flags, stdout, stderr io.Writer) (*job, error) {
 			if j.pairs != nil {
 				j.pairs.Abort()
 			}
+			j.temps.stop()
 			return nil, cli.Errorf(cli.ExitUnreadable, "--rejects: %v", err)
 		}
+		j.temps.add(a)
 		j.rej, j.rejW = a, jsonl.NewWriter(a)
 	}
 	return j, nil
@@ -109,6 +117,7 @@ func (j *job) run(files []string, stdin io.Reader) int {
 	if j.rej != nil {
 		defer j.rej.Abort()
 	}
+	defer j.temps.stop()
 	for _, arg := range files {
 		if err := j.file(arg, stdin); err != nil {
 			return cli.Report(j.stderr, name, err)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/goccy/go-json"
 	"github.com/rogpeppe/go-internal/testscript"
@@ -22,7 +23,21 @@ func TestScript(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
-		Cmds:                map[string]func(ts *testscript.TestScript, neg bool, args []string){"json": jsonCmd},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"json": jsonCmd,
+			// waitfile GLOB: wait for a file a background ft-score creates.
+			"waitfile": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 1 {
+					ts.Fatalf("usage: waitfile GLOB")
+				}
+				for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+					if m, _ := filepath.Glob(ts.MkAbs(args[0])); len(m) > 0 {
+						return
+					}
+				}
+				ts.Fatalf("no file %s", args[0])
+			},
+		},
 	})
 }
 

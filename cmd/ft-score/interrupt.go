@@ -26,12 +26,16 @@ func (t *temps) watch() {
 	signal.Notify(t.sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	go func() {
 		select {
-		case <-t.sig:
+		case s := <-t.sig:
 			t.mu.Lock()
 			for _, f := range t.files {
 				f.Abort()
 			}
-			os.Exit(cli.ExitInterrupted)
+			code := cli.ExitInterrupted
+			if n, ok := s.(syscall.Signal); ok {
+				code = 128 + int(n) // the shell's convention: 143 for SIGTERM, 129 for SIGHUP
+			}
+			os.Exit(code)
 		case <-t.done:
 		}
 	}()

@@ -98,7 +98,7 @@ func changedValues(e, a *value, path string, out []ValueChange) []ValueChange {
 		// Arrays of other lengths do not line up; the stages and the
 		// reason tell how they differ.
 	case differ(e, a, path) != "":
-		out = append(out, ValueChange{orTop(path), e.String(), a.String()})
+		out = append(out, ValueChange{orTop(path), short(e), short(a)})
 	}
 	return out
 }

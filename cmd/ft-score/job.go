@@ -294,13 +294,12 @@ func (j *job) line(r *jsonl.Reader) error {
 		return r.Errorf("invalid_type", "", "not an answer: %v", err)
 	}
 	a := rec.Answer
-	var err2 error
-	if a.Expected, err2 = queryText(rec.Expected, false); err2 != nil {
-		return r.Errorf("invalid_type", "expected", "%v", err2)
+	if a.Expected, err = queryText(rec.Expected, false); err != nil {
+		return r.Errorf("invalid_type", "expected", "%v", err)
 	}
-	text, err2 := queryText(rec.Text, true)
-	if err2 != nil {
-		return r.Errorf("invalid_type", "answer", "%v", err2)
+	text, err := queryText(rec.Text, true)
+	if err != nil {
+		return r.Errorf("invalid_type", "answer", "%v", err)
 	}
 	a.Answer = nil
 	if string(bytes.TrimSpace(rec.Text)) != "null" {

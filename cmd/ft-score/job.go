@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 
 	json "github.com/goccy/go-json"
 
@@ -78,7 +79,7 @@ type job struct {
 	temps  temps
 	bad    int // lines that are not answers
 	nPairs int
-	noPair int // failed answers with no prompt or no text to make a pair of
+	noPair int // failed answers with no prompt, or no text on one side, to make a pair of
 }
 
 func newJob(f *flags, stdout, stderr io.Writer) (*job, error) {
@@ -454,7 +455,7 @@ func splitObject(line []byte) ([]string, []json.RawMessage, error) {
 // pair writes the preference example of a failed answer: the prompt, the
 // expected answer preferred, the model's not.
 func (j *job) pair(a *jsonl.Answer) error {
-	if a.Answer == nil || score.Unfence(*a.Answer) == "" {
+	if a.Answer == nil || score.Unfence(*a.Answer) == "" || strings.TrimSpace(a.Expected) == "" {
 		j.noPair++
 		return nil
 	}

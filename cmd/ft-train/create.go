@@ -14,6 +14,7 @@ import (
 	"github.com/ft-tools/ft/cmd/internal/cli"
 	"github.com/ft-tools/ft/cmd/internal/openai"
 	"github.com/ft-tools/ft/jsonl"
+	"github.com/ft-tools/ft/tokenize"
 )
 
 // train reads the files, checks the flags, estimates the cost, and creates
@@ -61,7 +62,13 @@ func train(ctx context.Context, f *flags, getenv func(string) string, stdin io.R
 	if err != nil {
 		return err
 	}
-	est := estimateCost(req, fs)
+	var price float64 // 0: the price list's
+	if f.Price != "" {
+		if price, err = tokenize.ParsePrice(f.Price); err != nil {
+			return cli.WithCode(cli.ExitUsage, err)
+		}
+	}
+	est := estimateCost(req, fs, price)
 	cli.Warnf(stderr, name, "%s", est)
 	if f.MaxCost < 0 {
 		return cli.Errorf(cli.ExitUsage, "--max-cost %v: want an amount in USD above 0", f.MaxCost)
@@ -146,7 +153,7 @@ func createOnce(ctx context.Context, client *openai.Client, req *openai.JobReque
 			return job, nil
 		}
 		if attempt >= retries {
-			return openai.Job{}, cli.WithCode(cli.ExitUnavailable, fmt.Errorf("no job created after %d attempts: %w", attempt+1, err))
+			return openai.Job{}, cli.WithCode(cli.ExitUnavailable, fmt.Errorf("no job created after %d %s: %w", attempt+1, plural(attempt+1, "attempt"), err))
 		}
 		cli.Warnf(stderr, name, "no job tagged %s=%s after %s of looking: the create seems not to have reached the server; sending it again", metaRequest, tag[metaRequest], lookupFor)
 	}

@@ -29,7 +29,8 @@ type Reader struct {
 	number   int
 	blank    int
 	bytes    int64
-	complete bool // the current line ended with "\n"
+	complete bool       // the current line ended with "\n"
+	tooLong  *LineError // the current line was over the limit and skipped
 	err      error
 	// MaxLineBytes limits the length of one line; zero means the package default.
 	MaxLineBytes int
@@ -41,10 +42,23 @@ func NewReader(r io.Reader, name string) *Reader {
 }
 
 // Next advances to the next non-blank line. It returns false at the end of
-// the input or on a read error, which Err then returns.
+// the input or on a read error, which Err then returns. A line over the
+// limit is not kept: Next returns true with TooLong set and no Bytes, and
+// the next call goes on with the line after it.
 func (r *Reader) Next() bool {
+	if r.number == 0 && r.err == nil {
+		if enc := Encoding(r.peek(4)); enc != "" {
+			r.err = EncodingError(enc, r.name)
+		}
+	}
+	r.tooLong = nil
 	for r.err == nil {
 		line, err := r.readLine()
+		if le, ok := err.(*LineError); ok && le.Code == CodeLineTooLong {
+			r.number++
+			r.line, r.tooLong = nil, le
+			return true
+		}
 		if err != nil {
 			if err != io.EOF {
 				r.err = err
@@ -75,21 +89,20 @@ func (r *Reader) readLine() ([]byte, error) {
 		chunk, err := r.in.ReadSlice('\n')
 		r.bytes += int64(len(chunk))
 		if err == bufio.ErrBufferFull {
-			r.long = append(r.long, chunk...)
-			if len(r.long) > limit {
-				return nil, &LineError{File: r.name, Line: r.number + 1, Code: "line_too_long",
-					Err: fmt.Errorf("line is longer than %d MiB", limit>>20)}
+			if len(r.long)+len(chunk) > limit {
+				return nil, r.skipLong(limit)
 			}
+			r.long = appendBounded(r.long, chunk, limit)
 			continue
 		}
 		line := chunk
 		if len(r.long) > 0 {
-			r.long = append(r.long, chunk...)
+			r.long = appendBounded(r.long, chunk, limit)
 			line = r.long
 		}
-		if len(line) > limit {
-			return nil, &LineError{File: r.name, Line: r.number + 1, Code: "line_too_long",
-				Err: fmt.Errorf("line is longer than %d MiB", limit>>20)}
+		if n := len(line); n > limit && (err != nil || n-1 > limit) { // the newline does not count
+			r.long = nil
+			return nil, r.tooLongError(limit)
 		}
 		switch {
 		case err == io.EOF && len(line) == 0:
@@ -105,6 +118,58 @@ func (r *Reader) readLine() ([]byte, error) {
 		return bytes.TrimSuffix(line, []byte{'\r'}), nil
 	}
 }
+
+// skipLong reads past the rest of a line that is over the limit without
+// keeping it, and lets go of what was kept of it: a rejected 300 MB line
+// must not hold 300 MB (or the twice that append's growth would make it).
+func (r *Reader) skipLong(limit int) error {
+	r.long = nil
+	for {
+		chunk, err := r.in.ReadSlice('\n')
+		r.bytes += int64(len(chunk))
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if err != nil && err != io.EOF {
+			return fmt.Errorf("%s: %w", r.name, err)
+		}
+		r.complete = err == nil
+		return r.tooLongError(limit)
+	}
+}
+
+func (r *Reader) tooLongError(limit int) *LineError {
+	return &LineError{File: r.name, Line: r.number + 1, Code: CodeLineTooLong,
+		Err: fmt.Errorf("the line is longer than %s; skipped", sizeText(limit))}
+}
+
+func sizeText(n int) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// appendBounded is append that grows dst at most to limit plus one read
+// buffer, the most a line under the limit needs.
+func appendBounded(dst, chunk []byte, limit int) []byte {
+	if need := len(dst) + len(chunk); need > cap(dst) {
+		c := min(max(2*cap(dst), need), limit+readBufferBytes)
+		grown := make([]byte, len(dst), max(c, need))
+		copy(grown, dst)
+		dst = grown
+	}
+	return append(dst, chunk...)
+}
+
+func (r *Reader) peek(n int) []byte {
+	b, _ := r.in.Peek(n)
+	return b
+}
+
+// TooLong returns, when the current line was over the limit, the error that
+// reports it; the line's bytes were skipped, not kept.
+func (r *Reader) TooLong() *LineError { return r.tooLong }
 
 // Bytes returns the current line without its line ending. The slice is only
 // valid until the next call to Next.
@@ -138,6 +203,9 @@ func (r *Reader) Errorf(code, path, format string, args ...any) *LineError {
 // CheckText returns a LineError when the current line is not valid UTF-8 or
 // is not a JSON value, nil otherwise. It is what every tool asks first.
 func (r *Reader) CheckText() *LineError {
+	if r.tooLong != nil {
+		return r.tooLong
+	}
 	if !utf8.Valid(r.line) {
 		i := firstInvalidUTF8(r.line)
 		return r.Errorf("invalid_utf8", "", "byte %d is not valid UTF-8", i+1)
@@ -158,15 +226,15 @@ func (r *Reader) Decode(v any) error {
 }
 
 func (r *Reader) jsonError(err error) *LineError {
-	msg := "not valid JSON: " + err.Error()
+	code, path, msg := DecodeProblem(err)
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
 		msg = fmt.Sprintf("not valid JSON at byte %d: %s", se.Offset, se.Error())
 	}
-	if r.Truncated() {
+	if code == CodeInvalidJSON && r.Truncated() {
 		msg += " (the last line has no newline: is the file truncated?)"
 	}
-	return r.Errorf("invalid_json", "", "%s", msg)
+	return r.Errorf(code, path, "%s", msg)
 }
 
 func firstInvalidUTF8(b []byte) int {

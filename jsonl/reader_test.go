@@ -80,19 +80,156 @@ func TestReaderLongLines(t *testing.T) {
 	}
 }
 
+// TestReaderLineTooLong: a line over the limit is reported at its line
+// with no bytes, and the lines after it are still read.
 func TestReaderLineTooLong(t *testing.T) {
-	r := NewReader(strings.NewReader("{}\n"+strings.Repeat("x", 200<<10)+"\n{}\n"), "f.jsonl")
-	r.MaxLineBytes = 100 << 10
-	n := 0
-	for r.Next() {
-		n++
+	for _, tc := range []struct {
+		name, in string
+		lines    []string // "!" for the skipped line
+		last     int
+	}{
+		{"middle", "{}\n" + strings.Repeat("x", 200<<10) + "\n{\"a\":1}\n", []string{"{}", "!", `{"a":1}`}, 3},
+		{"last, no newline", "{}\n" + strings.Repeat("x", 200<<10), []string{"{}", "!"}, 2},
+		{"first, then blank", strings.Repeat("x", 100<<10+1) + "\n\n{}\n", []string{"!", "{}"}, 3},
+		{"exactly the limit", strings.Repeat("x", 100<<10) + "\n", []string{strings.Repeat("x", 100<<10)}, 1},
+		{"two in a row", strings.Repeat("x", 300<<10) + "\n" + strings.Repeat("y", 300<<10) + "\n{}\n", []string{"!", "!", "{}"}, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := NewReader(strings.NewReader(tc.in), "f.jsonl")
+			r.MaxLineBytes = 100 << 10
+			var got []string
+			for r.Next() {
+				if le := r.TooLong(); le != nil {
+					if r.Bytes() != nil || le.Code != CodeLineTooLong || le.Line != r.Line() || !strings.Contains(le.Error(), "f.jsonl:") {
+						t.Errorf("line %d: TooLong %v, %d bytes", r.Line(), le, len(r.Bytes()))
+					}
+					if err := r.CheckText(); err != le {
+						t.Errorf("CheckText = %v, want the TooLong error", err)
+					}
+					got = append(got, "!")
+					continue
+				}
+				got = append(got, string(r.Bytes()))
+			}
+			if r.Err() != nil {
+				t.Fatal(r.Err())
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.lines, "\n") || r.Line() != tc.last {
+				t.Errorf("got %d lines ending at line %d, want %d ending at %d", len(got), r.Line(), len(tc.lines), tc.last)
+			}
+			if r.BytesRead() != int64(len(tc.in)) {
+				t.Errorf("BytesRead = %d, want %d", r.BytesRead(), len(tc.in))
+			}
+		})
 	}
-	var le *LineError
-	if !errors.As(r.Err(), &le) || le.Line != 2 || le.Code != "line_too_long" {
-		t.Fatalf("after %d lines, Err() = %v; want line_too_long at line 2", n, r.Err())
+}
+
+// TestReaderLongLineNotKept checks that a line over the limit is not held:
+// the buffer never grows past the limit plus one read, and is let go.
+func TestReaderLongLineNotKept(t *testing.T) {
+	r := NewReader(strings.NewReader(strings.Repeat("x", 4<<20)+"\n{}\n"), "f.jsonl")
+	r.MaxLineBytes = 1 << 20
+	if !r.Next() || r.TooLong() == nil {
+		t.Fatal("the first line is not reported as too long")
 	}
-	if n != 1 {
-		t.Errorf("read %d lines before the error, want 1", n)
+	if cap(r.long) != 0 {
+		t.Errorf("the reader still holds %d bytes of the skipped line", cap(r.long))
+	}
+	r2 := NewReader(strings.NewReader(strings.Repeat("x", 1<<20)+"\n"), "f.jsonl")
+	r2.MaxLineBytes = 1 << 20
+	if !r2.Next() || r2.TooLong() != nil || len(r2.Bytes()) != 1<<20 {
+		t.Fatal("a line of exactly the limit is not read")
+	}
+	if c := cap(r2.long); c > 1<<20+readBufferBytes {
+		t.Errorf("a line at the limit grew the buffer to %d bytes, more than the limit and one read", c)
+	}
+}
+
+func TestReaderEncodings(t *testing.T) {
+	for _, tc := range []struct {
+		name, in, enc string
+	}{
+		{"UTF-16LE", "\xFF\xFE{\x00}\x00\n\x00", "UTF-16LE"},
+		{"UTF-16BE", "\xFE\xFF\x00{\x00}\x00\n", "UTF-16BE"},
+		{"UTF-32LE", "\xFF\xFE\x00\x00{\x00\x00\x00", "UTF-32LE"},
+		{"UTF-32BE", "\x00\x00\xFE\xFF\x00\x00\x00{", "UTF-32BE"},
+		{"UTF-8 with BOM", "\xEF\xBB\xBF{}\n", ""},
+		{"no BOM", "{}\n", ""},
+		{"one byte", "\xFF", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Encoding([]byte(tc.in)); got != tc.enc {
+				t.Errorf("Encoding = %q, want %q", got, tc.enc)
+			}
+			r := NewReader(strings.NewReader(tc.in), "d.jsonl")
+			for r.Next() {
+			}
+			var le *LineError
+			if tc.enc == "" {
+				if errors.As(r.Err(), &le) && le.Code == CodeNotUTF8File {
+					t.Errorf("Err = %v, want no encoding error", r.Err())
+				}
+				return
+			}
+			want := "d.jsonl:1: not_utf8_file: the text is " + tc.enc + " (byte-order mark), not UTF-8; convert it with: iconv -f " + tc.enc + " -t UTF-8 d.jsonl > d.utf8.jsonl"
+			if !errors.As(r.Err(), &le) || le.Error() != want {
+				t.Errorf("Err = %v\nwant %s", r.Err(), want)
+			}
+		})
+	}
+	if got := EncodingError("UTF-16LE", "<stdin>").Error(); !strings.Contains(got, "iconv -f UTF-16LE -t UTF-8 in.jsonl > out.jsonl") {
+		t.Errorf("stdin: %s", got)
+	}
+	if got := EncodingError("UTF-16LE", "my data.jsonl").Error(); !strings.Contains(got, "iconv -f UTF-16LE -t UTF-8 'my data.jsonl' > 'my data.utf8.jsonl'") {
+		t.Errorf("a name with a space: %s", got)
+	}
+}
+
+func TestDecodeProblem(t *testing.T) {
+	type msg struct {
+		Role   string  `json:"role"`
+		Weight float64 `json:"weight"`
+		N      int     `json:"n"`
+	}
+	type example struct {
+		Messages []msg `json:"messages"`
+	}
+	for _, tc := range []struct {
+		name, in        string
+		typed           bool
+		code, path, in2 string
+	}{
+		{"huge into any", `{"messages":[{},{"weight":1e999999}]}`, false, CodeNumberOutOfRange, "messages[1].weight", "1e999999 is out of range"},
+		{"huge into float64", `{"messages":[{},{"weight":1e999999}]}`, true, CodeNumberOutOfRange, "messages[1].weight", "1e999999 is out of range"},
+		{"negative huge", `{"messages":[{"weight":-2e400}]}`, true, CodeNumberOutOfRange, "messages[0].weight", "-2e400"},
+		{"fraction into int", `{"messages":[{"n":1.5}]}`, true, CodeInvalidType, "messages[0].n", "an integer expected"},
+		{"string into float", `{"messages":[{"weight":"1"}]}`, true, CodeInvalidType, "messages[0].weight", "a string where a number is expected"},
+		{"number into string", `{"messages":[{"role":3}]}`, true, CodeInvalidType, "messages[0].role", "where a string is expected"},
+		{"object for array", `{"messages":{}}`, true, CodeInvalidType, "messages", "an object where an array is expected"},
+		{"syntax", `{"messages":[`, true, CodeInvalidJSON, "", "not valid JSON"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var err error
+			if tc.typed {
+				var ex example
+				err = unmarshal([]byte(tc.in), &ex)
+			} else {
+				var v any
+				err = unmarshal([]byte(tc.in), &v)
+			}
+			if err == nil {
+				t.Fatal("no error")
+			}
+			code, path, m := DecodeProblem(err)
+			if code != tc.code || path != tc.path || !strings.Contains(m, tc.in2) {
+				t.Errorf("DecodeProblem = %s, %q, %q; want %s, %q, containing %q", code, path, m, tc.code, tc.path, tc.in2)
+			}
+			for _, goWord := range []string{"Go ", "float64", "struct", "int", "json:"} {
+				if strings.Contains(m, goWord) && !(goWord == "int" && strings.Contains(m, "integer")) {
+					t.Errorf("message %q names Go's %q", m, goWord)
+				}
+			}
+		})
 	}
 }
 
@@ -106,6 +243,7 @@ func TestReaderDecodeErrors(t *testing.T) {
 		{"invalid utf8", "{}\n{\"a\":\"\xff\"}\n", 2, "invalid_utf8", "byte 7"},
 		{"not json", "{}\n{\"a\":\n", 2, "invalid_json", "not valid JSON"},
 		{"truncated last line", "{}\n{\"a\":1", 2, "invalid_json", "no newline"},
+		{"number out of range", "{}\n{\"a\":[1,1e999999]}\n", 2, "number_out_of_range", "a[1]: the number 1e999999 is out of range"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -153,7 +153,8 @@ func (v *Validator) check(line int, raw []byte) *checker {
 	}
 	var val any
 	if err := unmarshal(raw, &val); err != nil {
-		c.add(CodeInvalidJSON, "", "not valid JSON: %s", jsonErrorText(err))
+		code, path, msg := DecodeProblem(err)
+		c.add(code, path, "%s", msg)
 		return c
 	}
 	obj, ok := val.(map[string]any)

@@ -370,16 +370,13 @@ func (w *worker) decode(b *batch, i int, ex *jsonl.Example) *jsonl.LineError {
 		}
 	}
 	if err := json.Unmarshal(data, ex); err != nil {
-		msg := err.Error()
-		code := "invalid_json"
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			code = "data_type"
-		}
-		if i == b.trunc {
+		code, path, msg := jsonl.DecodeProblem(err)
+		if code == jsonl.CodeInvalidJSON && i == b.trunc {
 			msg += " (the last line has no newline: is the file truncated?)"
 		}
-		return lineErr(code, "%s", msg)
+		le := lineErr(code, "%s", msg)
+		le.Path = path
+		return le
 	}
 	if len(ex.Messages) == 0 && ex.Input == nil && ex.Prompt == nil && ex.Completion == nil {
 		return &jsonl.LineError{File: w.name, Line: b.lines[i], Code: "missing_messages_list", Path: "messages",

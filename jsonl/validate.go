@@ -99,6 +99,10 @@ func (v *Validator) Lines() int { return v.lines }
 // Valid returns how many checked lines had no error.
 func (v *Validator) Valid() int { return v.valid }
 
+// Skip counts a line that could not be checked at all (one too long to
+// read), so that Lines still counts every line.
+func (v *Validator) Skip() { v.lines++ }
+
 // Line checks one line (without its line ending) and returns its findings,
 // errors and warnings, in a stable order. The line is valid when none of
 // them is an error.

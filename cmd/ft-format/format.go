@@ -300,7 +300,7 @@ func (j *job) record(rec *record) error {
 			j.notJSON++
 		}
 		j.report(rec.Err(p))
-		if j.rejects != nil {
+		if j.rejects != nil && rec.Raw != nil {
 			line := rec.Raw // a JSONL line is kept byte for byte
 			if rec.Index >= 0 {
 				line = oneLine(line)
@@ -350,7 +350,7 @@ func newJob(f *flags, stdout io.Writer, report func(error)) (*job, error) {
 	j := &job{build: b, from: f.From, out: jsonl.NewWriter(stdout), report: report}
 	if f.Rejects != "" {
 		if j.rejectsFile, err = cli.CreateAtomic(f.Rejects); err != nil {
-			return nil, cli.WithCode(cli.ExitUsage, fmt.Errorf("--rejects: %w", err))
+			return nil, cli.WithCode(cli.ExitUsage, fmt.Errorf("--rejects %w", err))
 		}
 		j.rejects = jsonl.NewWriter(j.rejectsFile)
 	}

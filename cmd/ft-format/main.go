@@ -57,6 +57,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return code
 	}
 	report := func(err error) { cli.Report(stderr, name, err) }
+	if err := cli.CheckOutputs(cli.Inputs(f.Files), stdin, cli.Output{Flag: "--rejects", Path: f.Rejects}); err != nil {
+		return cli.Report(stderr, name, err)
+	}
 	j, err := newJob(&f, stdout, report)
 	if err != nil {
 		return cli.Report(stderr, name, err)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
@@ -19,14 +20,19 @@ import (
 // local is one file to send, as measured before sending.
 type local struct {
 	Name     string // as given on the command line, "<stdin>" for stdin
-	Path     string // where the bytes are: the file, or a spooled copy of stdin
+	Path     string // where the bytes are: the file, or /dev/fd/N of a spooled copy
 	Split    string // "train" or "validation"
 	Bytes    int64
 	SHA256   string // hex
 	MD5      string // hex, for the Uploads API's completion check
 	Examples int
 	Tokens   int64
-	temp     bool // Path is ours to remove
+	spool    *os.File // the unlinked copy of an input that can be read once, closed by cleanup
+}
+
+func isRegular(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode().IsRegular()
 }
 
 // Remote name: the base name with the content's hash before the extension,
@@ -49,8 +55,8 @@ func (l *local) remoteName() string {
 func (l *local) tag() string { return "sha256-" + l.SHA256[:hashTagLen] }
 
 func (l *local) cleanup() {
-	if l.temp {
-		os.Remove(l.Path)
+	if l.spool != nil {
+		l.spool.Close()
 	}
 }
 
@@ -73,13 +79,16 @@ func scan(arg, split string, stdin io.Reader, rules checkRules) (*local, []jsonl
 	defer rc.Close()
 	l := &local{Name: name, Path: arg, Split: split}
 	var in io.Reader = rc
-	if arg == "-" {
+	if f, ok := rc.(*os.File); arg == "-" || ok && !isRegular(f) {
+		// Stdin, a pipe or a FIFO is read once: it is copied on the way.
+		// The copy is unlinked at once, so that however the run ends
+		// nothing is left; it is reached through its descriptor.
 		tmp, err := os.CreateTemp("", "ft-upload-*.jsonl")
 		if err != nil {
 			return nil, nil, err
 		}
-		defer tmp.Close()
-		l.Path, l.temp = tmp.Name(), true
+		os.Remove(tmp.Name())
+		l.spool, l.Path = tmp, "/dev/fd/"+strconv.Itoa(int(tmp.Fd()))
 		in = io.TeeReader(rc, tmp)
 	}
 	sh, mh := sha256.New(), md5.New()
@@ -99,6 +108,13 @@ func scan(arg, split string, stdin io.Reader, rules checkRules) (*local, []jsonl
 	jr := jsonl.NewReader(counted, name)
 	for jr.Next() {
 		l.Examples++
+		if le := jr.TooLong(); le != nil {
+			findings = append(findings, jsonl.Finding{File: le.File, Line: le.Line, Severity: jsonl.SeverityError, Code: le.Code, Message: le.Err.Error()})
+			if v != nil {
+				v.Skip()
+			}
+			continue
+		}
 		if v != nil {
 			findings = append(findings, v.Line(jr.Line(), jr.Bytes())...)
 		}

@@ -2,14 +2,10 @@ package main
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"sort"
 	"strings"
-	"syscall"
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
 	"github.com/ft-tools/ft/jsonl"
@@ -49,7 +45,7 @@ func newJob(f *flags, rules jsonl.Rules, stdout, stderr io.Writer) (*job, error)
 	if f.Rejects != "" {
 		a, err := cli.CreateAtomic(f.Rejects)
 		if err != nil {
-			return nil, cli.Errorf(cli.ExitUnreadable, "--rejects: %v", err)
+			return nil, cli.Errorf(cli.ExitUnreadable, "--rejects %v", err)
 		}
 		j.rejects, j.rejectW = a, jsonl.NewWriter(a)
 	}
@@ -60,7 +56,6 @@ func newJob(f *flags, rules jsonl.Rules, stdout, stderr io.Writer) (*job, error)
 func (j *job) run(inputs []string, stdin io.Reader) int {
 	if j.rejects != nil {
 		defer j.rejects.Abort()
-		defer j.removeOnInterrupt()()
 	}
 	for _, in := range inputs {
 		if j.stopped {
@@ -93,27 +88,6 @@ func (j *job) run(inputs []string, stdin io.Reader) int {
 	return code
 }
 
-// removeOnInterrupt removes the unfinished --rejects file on Ctrl-C, so that
-// no temporary file is left behind, and returns the function that stops
-// watching.
-func (j *job) removeOnInterrupt() (stop func()) {
-	sig := make(chan os.Signal, 1)
-	done := make(chan struct{})
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		select {
-		case <-sig:
-			j.rejects.Abort()
-			os.Exit(cli.ExitInterrupted)
-		case <-done:
-		}
-	}()
-	return func() {
-		signal.Stop(sig)
-		close(done)
-	}
-}
-
 func (j *job) report(err error) int {
 	j.stderr.Flush()
 	return cli.Report(j.stderr, name, err)
@@ -140,6 +114,20 @@ func (j *job) file(arg string, stdin io.Reader) error {
 	var pending []held
 	sawJSON := false
 	for !j.stopped && r.Next() {
+		if le := r.TooLong(); le != nil {
+			// Not held, so not in --rejects either: the finding says so.
+			v.Skip()
+			fs := []jsonl.Finding{{File: le.File, Line: le.Line, Severity: jsonl.SeverityError, Code: le.Code,
+				Message: le.Err.Error() + j.notKept()}}
+			if !sawJSON {
+				if pending = append(pending, held{nil, fs}); len(pending) == notJSONLines {
+					return notJSONError(fname, pending, false)
+				}
+				continue
+			}
+			j.emit(nil, fs, t)
+			continue
+		}
 		fs := v.Line(r.Line(), r.Bytes())
 		notJSON := len(fs) > 0 && (fs[0].Code == jsonl.CodeInvalidJSON || fs[0].Code == jsonl.CodeInvalidUTF8)
 		if notJSON && r.Truncated() && fs[0].Code == jsonl.CodeInvalidJSON {
@@ -162,13 +150,7 @@ func (j *job) file(arg string, stdin io.Reader) error {
 		j.emit(r.Bytes(), fs, t)
 	}
 	if err := r.Err(); err != nil {
-		var le *jsonl.LineError
-		if !errors.As(err, &le) || le.Code != jsonl.CodeLineTooLong {
-			return cli.WithCode(cli.ExitUnreadable, err)
-		}
-		j.emit(nil, []jsonl.Finding{{File: le.File, Line: le.Line, Severity: jsonl.SeverityError, Code: le.Code,
-			Message: le.Err.Error() + "; the rest of the file is not read"}}, t)
-		j.stopped = true
+		return cli.WithCode(cli.ExitUnreadable, err)
 	}
 	if len(pending) > 0 {
 		return notJSONError(fname, pending, true)
@@ -178,6 +160,14 @@ func (j *job) file(arg string, stdin io.Reader) error {
 	}
 	j.summary(fname, v, r, t)
 	return nil
+}
+
+// notKept is what a too-long line's finding adds with --rejects.
+func (j *job) notKept() string {
+	if j.rejectW == nil {
+		return ""
+	}
+	return " (too long to keep, so not in --rejects)"
 }
 
 func notJSONError(fname string, pending []held, all bool) error {

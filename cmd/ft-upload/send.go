@@ -222,6 +222,9 @@ func (s *sender) uploadFile(ctx context.Context, l *local) (openai.File, error) 
 		s.status("%s: uploading %s…", l.Name, size(l.Bytes))
 		f, err := s.client.UploadFile(ctx, l.remoteName(), data, purpose)
 		s.status("")
+		if errors.Is(err, openai.ErrMaybeCreated) && ctx.Err() != nil {
+			return f, s.interruptedUpload(ctx, l)
+		}
 		if !errors.Is(err, openai.ErrMaybeCreated) || attempt >= s.retries {
 			return f, err
 		}
@@ -237,6 +240,22 @@ func (s *sender) uploadFile(ctx context.Context, l *local) (openai.File, error) 
 			return openai.File{}, err
 		}
 	}
+}
+
+// interruptedUpload is an upload cut short by a signal after it may have
+// reached the server: a few seconds go to looking the file up by its
+// content tag, so that the user learns whether it is stored.
+func (s *sender) interruptedUpload(ctx context.Context, l *local) error {
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	s.listed = false
+	if f, ok, err := s.find(lctx, l); err == nil && ok {
+		cli.Warnf(s.stderr, name, "%s: the file was stored before the interruption: %s", l.Name, f.ID)
+	} else {
+		cli.Warnf(s.stderr, name, "%s: the file may have been stored (its name contains %s); running ft-upload again on the same content reuses it if it is there",
+			l.Name, l.tag())
+	}
+	return ctx.Err()
 }
 
 // uploadParts sends the file through the Uploads API, one part at a time;

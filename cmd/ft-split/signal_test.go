@@ -59,7 +59,9 @@ func TestSignalMidSplit(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			waitFor(t, func() bool { return len(glob(t, dir, ".v.jsonl.*.tmp")) == 1 && len(glob(t, dir, ".t.jsonl.*.tmp")) == 1 })
+			waitFor(t, func() bool {
+				return len(glob(t, dir, ".v.jsonl.*.tmp")) == 1 && len(glob(t, dir, ".t.jsonl.*.tmp")) == 1
+			})
 			cmd.Process.Signal(tc.sig)
 			err = cmd.Wait()
 			in.Close()

@@ -44,11 +44,9 @@ func (l *local) remoteName() string {
 	if l.Name != cli.StdinName {
 		base = filepath.Base(l.Name)
 	}
-	ext := filepath.Ext(base)
-	if ext == "" {
-		ext = ".jsonl"
-	}
-	return strings.TrimSuffix(base, filepath.Ext(base)) + "." + l.tag() + ext
+	// The Files API takes only .jsonl names for fine-tuning: a FIFO
+	// named in.fifo, or /dev/fd/63, is sent as in.….jsonl and 63.….jsonl.
+	return strings.TrimSuffix(base, filepath.Ext(base)) + "." + l.tag() + ".jsonl"
 }
 
 // tag is what a remote file name must contain to be this content.

@@ -30,7 +30,9 @@ type job struct {
 
 	errors     int  // across all files, warnings under --strict included
 	unreadable bool // some input could not be read
-	stopped    bool // --max-errors reached, or stdout closed
+	stopped    bool // --max-errors reached, or stdout closed under --report json
+	outClosed  bool // stdout closed while it carried the valid records
+	outGone    bool // stdout failed and the run stopped
 }
 
 func newJob(f *flags, rules jsonl.Rules, stdout, stderr io.Writer) (*job, error) {
@@ -67,6 +69,9 @@ func (j *job) run(inputs []string, stdin io.Reader) int {
 		}
 	}
 	err := j.out.Flush()
+	if j.outClosed && cli.IsBrokenPipe(err) {
+		err = nil
+	}
 	if err == nil && j.rejects != nil {
 		if err = j.rejectW.Flush(); err == nil {
 			err = j.rejects.Commit()
@@ -203,7 +208,7 @@ func (j *job) emit(raw []byte, fs []jsonl.Finding, t tally) {
 	case raw == nil:
 	case bad && j.rejectW != nil:
 		j.rejectW.WriteLine(raw) // its error sticks and is reported at the end
-	case !bad && !j.json:
+	case !bad && !j.json && !j.outClosed:
 		j.write(j.out.WriteLine(raw))
 	}
 	if j.maxErrors > 0 && j.errors >= j.maxErrors {
@@ -231,11 +236,20 @@ func (j *job) paint(f jsonl.Finding) string {
 }
 
 // write stops the run when stdout is gone; the error itself is reported
-// (or, for a closed pipe, swallowed) by run's final Flush.
+// (or, for a closed pipe, swallowed) by run's final Flush. When stdout
+// carried the valid records (`ft-validate big.jsonl | head -1`), the check
+// goes on to the end without them: the findings, the summary, --rejects
+// and the exit status are what a check is for, and a summary of the first
+// lines would pass for one of the file.
 func (j *job) write(err error) {
-	if err != nil {
-		j.stopped = true
+	if err == nil {
+		return
 	}
+	if !j.json && cli.IsBrokenPipe(err) {
+		j.outClosed = true
+		return
+	}
+	j.stopped, j.outGone = true, true
 }
 
 func (j *job) summary(fname string, v *jsonl.Validator, r *jsonl.Reader, t tally) {
@@ -280,7 +294,9 @@ func (j *job) summary(fname string, v *jsonl.Validator, r *jsonl.Reader, t tally
 			fmt.Fprintf(&b, " %s %d", c, t[sev][c])
 		}
 	}
-	if j.stopped && j.maxErrors > 0 && j.errors >= j.maxErrors {
+	if j.outGone {
+		b.WriteString("; stopped there: stdout was closed")
+	} else if j.stopped && j.maxErrors > 0 && j.errors >= j.maxErrors {
 		fmt.Fprintf(&b, "; stopped after %d errors (--max-errors)", j.errors)
 	}
 	fmt.Fprintln(j.stderr, b.String())

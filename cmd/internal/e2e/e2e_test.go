@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ft-tools/ft/cmd/internal/scriptfiles"
 	"github.com/ft-tools/ft/jsonl"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -52,7 +53,12 @@ func TestPipelines(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"splitcheck": splitCheck,
+			"feed":       scriptfiles.Cmds["feed"],
+			"bytes":      scriptfiles.Cmds["bytes"],
+			"mknod":      scriptfiles.Cmds["mknod"],
+			"filetype":   scriptfiles.Cmds["filetype"],
 		},
+		Condition: scriptfiles.Condition,
 	})
 }
 

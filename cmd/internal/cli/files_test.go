@@ -374,4 +374,3 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
-

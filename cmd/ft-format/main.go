@@ -57,7 +57,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return code
 	}
 	report := func(err error) { cli.Report(stderr, name, err) }
-	if err := cli.CheckOutputs(cli.Inputs(f.Files), stdin, cli.Output{Flag: "--rejects", Path: f.Rejects}); err != nil {
+	// The files of --system-file and --user-template-file are inputs too.
+	inputs := append(cli.Inputs(f.Files), nonEmpty(f.SystemFile, f.UserTemplateFile)...)
+	if err := cli.CheckOutputs(inputs, stdin, cli.Output{Flag: "--rejects", Path: f.Rejects}); err != nil {
 		return cli.Report(stderr, name, err)
 	}
 	j, err := newJob(&f, stdout, report)
@@ -71,4 +73,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		cli.Warnf(stderr, name, "%d %s from %d %s", j.examples, plural(j.examples, "example"), j.records, plural(j.records, "record"))
 	}
 	return cli.Report(stderr, name, err)
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"unicode/utf8"
 
 	"github.com/goccy/go-json"
@@ -32,13 +33,34 @@ type Reader struct {
 	complete bool       // the current line ended with "\n"
 	tooLong  *LineError // the current line was over the limit and skipped
 	err      error
+	seeker   io.ReadSeeker // the input, when it is a regular file
+	base     int64         // the input's offset when the Reader was made
 	// MaxLineBytes limits the length of one line; zero means the package default.
 	MaxLineBytes int
 }
 
 // NewReader returns a Reader over r; name is used in errors ("<stdin>" for stdin).
+//
+// When r is a regular file, a line longer than the read buffer is first
+// measured without being kept, then read again at its exact size if it is
+// under the limit: a line over the limit costs no memory, and one under it
+// costs its size rather than the twice or thrice of a growing buffer.
 func NewReader(r io.Reader, name string) *Reader {
-	return &Reader{name: name, in: bufio.NewReaderSize(r, readBufferBytes)}
+	rd := &Reader{name: name, in: bufio.NewReaderSize(r, readBufferBytes)}
+	if f, ok := r.(statSeeker); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			if off, err := f.Seek(0, io.SeekCurrent); err == nil {
+				rd.seeker, rd.base = f, off
+			}
+		}
+	}
+	return rd
+}
+
+// statSeeker is an *os.File, or a wrapper of one such as stdin's.
+type statSeeker interface {
+	io.ReadSeeker
+	Stat() (os.FileInfo, error)
 }
 
 // Next advances to the next non-blank line. It returns false at the end of
@@ -85,10 +107,14 @@ func (r *Reader) readLine() ([]byte, error) {
 		limit = MaxLineBytes
 	}
 	r.long = r.long[:0]
+	start := r.bytes
 	for {
 		chunk, err := r.in.ReadSlice('\n')
 		r.bytes += int64(len(chunk))
 		if err == bufio.ErrBufferFull {
+			if r.seeker != nil {
+				return r.measureLine(start, int64(len(chunk)), limit)
+			}
 			if len(r.long)+len(chunk) > limit {
 				return nil, r.skipLong(limit)
 			}
@@ -117,6 +143,53 @@ func (r *Reader) readLine() ([]byte, error) {
 		}
 		return bytes.TrimSuffix(line, []byte{'\r'}), nil
 	}
+}
+
+// measureLine reads on to the end of a long line of a regular file, keeping
+// nothing, and, when the line is under the limit, reads it again at its
+// exact size from where it starts. seen bytes of it are already read.
+func (r *Reader) measureLine(start, seen int64, limit int) ([]byte, error) {
+	n, complete := seen, false
+	for {
+		chunk, err := r.in.ReadSlice('\n')
+		r.bytes += int64(len(chunk))
+		n += int64(len(chunk))
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if err != nil && err != io.EOF {
+			return nil, fmt.Errorf("%s: %w", r.name, err)
+		}
+		complete = err == nil
+		break
+	}
+	r.complete = complete
+	content := n
+	if complete {
+		content--
+	}
+	if content > int64(limit) {
+		r.long = nil
+		return nil, r.tooLongError(limit)
+	}
+	if _, err := r.seeker.Seek(r.base+start, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("%s: %w", r.name, err)
+	}
+	r.in.Reset(r.seeker)
+	if int64(cap(r.long)) < n {
+		r.long = make([]byte, n)
+	}
+	line := r.long[:n]
+	if _, err := io.ReadFull(r.in, line); err != nil {
+		return nil, fmt.Errorf("%s: the file changed while it was read: %w", r.name, err)
+	}
+	if complete {
+		if line[n-1] != '\n' {
+			return nil, fmt.Errorf("%s: the file changed while it was read", r.name)
+		}
+		line = line[:n-1]
+	}
+	return bytes.TrimSuffix(line, []byte{'\r'}), nil
 }
 
 // skipLong reads past the rest of a line that is over the limit without

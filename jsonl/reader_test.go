@@ -3,6 +3,8 @@ package jsonl
 import (
 	"bytes"
 	"errors"
+	"io"
+	"os"
 	"strings"
 	"testing"
 )
@@ -94,34 +96,58 @@ func TestReaderLineTooLong(t *testing.T) {
 		{"exactly the limit", strings.Repeat("x", 100<<10) + "\n", []string{strings.Repeat("x", 100<<10)}, 1},
 		{"two in a row", strings.Repeat("x", 300<<10) + "\n" + strings.Repeat("y", 300<<10) + "\n{}\n", []string{"!", "!", "{}"}, 3},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			r := NewReader(strings.NewReader(tc.in), "f.jsonl")
-			r.MaxLineBytes = 100 << 10
-			var got []string
-			for r.Next() {
-				if le := r.TooLong(); le != nil {
-					if r.Bytes() != nil || le.Code != CodeLineTooLong || le.Line != r.Line() || !strings.Contains(le.Error(), "f.jsonl:") {
-						t.Errorf("line %d: TooLong %v, %d bytes", r.Line(), le, len(r.Bytes()))
-					}
-					if err := r.CheckText(); err != le {
-						t.Errorf("CheckText = %v, want the TooLong error", err)
-					}
-					got = append(got, "!")
-					continue
+		for _, src := range []string{"stream", "regular file"} {
+			t.Run(tc.name+", "+src, func(t *testing.T) {
+				var in io.Reader = strings.NewReader(tc.in)
+				if src == "regular file" {
+					in = tempFile(t, tc.in)
 				}
-				got = append(got, string(r.Bytes()))
-			}
-			if r.Err() != nil {
-				t.Fatal(r.Err())
-			}
-			if strings.Join(got, "\n") != strings.Join(tc.lines, "\n") || r.Line() != tc.last {
-				t.Errorf("got %d lines ending at line %d, want %d ending at %d", len(got), r.Line(), len(tc.lines), tc.last)
-			}
-			if r.BytesRead() != int64(len(tc.in)) {
-				t.Errorf("BytesRead = %d, want %d", r.BytesRead(), len(tc.in))
-			}
-		})
+				r := NewReader(in, "f.jsonl")
+				r.MaxLineBytes = 100 << 10
+				var got []string
+				for r.Next() {
+					if le := r.TooLong(); le != nil {
+						if r.Bytes() != nil || le.Code != CodeLineTooLong || le.Line != r.Line() || !strings.Contains(le.Error(), "f.jsonl:") {
+							t.Errorf("line %d: TooLong %v, %d bytes", r.Line(), le, len(r.Bytes()))
+						}
+						if err := r.CheckText(); err != le {
+							t.Errorf("CheckText = %v, want the TooLong error", err)
+						}
+						got = append(got, "!")
+						continue
+					}
+					got = append(got, string(r.Bytes()))
+				}
+				if r.Err() != nil {
+					t.Fatal(r.Err())
+				}
+				if strings.Join(got, "\n") != strings.Join(tc.lines, "\n") || r.Line() != tc.last {
+					t.Errorf("got %d lines ending at line %d, want %d ending at %d", len(got), r.Line(), len(tc.lines), tc.last)
+				}
+				if r.BytesRead() != int64(len(tc.in)) {
+					t.Errorf("BytesRead = %d, want %d", r.BytesRead(), len(tc.in))
+				}
+			})
+		}
 	}
+}
+
+// tempFile returns a regular file holding text, open at its start, after
+// a prefix the Reader must not see.
+func tempFile(t *testing.T, text string) *os.File {
+	t.Helper()
+	f, err := os.CreateTemp(t.TempDir(), "in")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	if _, err := f.WriteString("skipped\n" + text); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Seek(int64(len("skipped\n")), io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	return f
 }
 
 // TestReaderLongLineNotKept checks that a line over the limit is not held:
@@ -142,6 +168,26 @@ func TestReaderLongLineNotKept(t *testing.T) {
 	}
 	if c := cap(r2.long); c > 1<<20+readBufferBytes {
 		t.Errorf("a line at the limit grew the buffer to %d bytes, more than the limit and one read", c)
+	}
+	// From a regular file, a long line is measured first: held at its
+	// exact size when kept, not at all when over the limit.
+	line := strings.Repeat("y", 3<<20+5)
+	r3 := NewReader(tempFile(t, line+"\r\n"+strings.Repeat("z", 4<<20)+"\n{}\n"), "f.jsonl")
+	r3.MaxLineBytes = 4<<20 - 1
+	if !r3.Next() || r3.TooLong() != nil || string(r3.Bytes()) != line {
+		t.Fatalf("the long line of a file is not read whole (%d bytes)", len(r3.Bytes()))
+	}
+	if c := cap(r3.long); c != len(line)+2 {
+		t.Errorf("the buffer of a %d-byte line (with CRLF) is %d bytes", len(line)+2, c)
+	}
+	if !r3.Next() || r3.TooLong() == nil || r3.Line() != 2 {
+		t.Fatal("the line over the limit is not reported")
+	}
+	if cap(r3.long) != 0 {
+		t.Errorf("%d bytes held after a line over the limit", cap(r3.long))
+	}
+	if !r3.Next() || string(r3.Bytes()) != "{}" || r3.Next() || r3.Err() != nil {
+		t.Errorf("after the skipped line: %q, %v", r3.Bytes(), r3.Err())
 	}
 }
 

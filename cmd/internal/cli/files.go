@@ -29,6 +29,10 @@ func Inputs(files []string) []string {
 // use in diagnostics. A missing or unreadable file is an ExitUnreadable error.
 func Open(arg string, stdin io.Reader) (rc io.ReadCloser, name string, err error) {
 	if arg == "-" {
+		if f, ok := stdin.(*os.File); ok {
+			// Still a file, so that a reader can tell a regular one.
+			return stdinFile{f}, StdinName, nil
+		}
 		return io.NopCloser(stdin), StdinName, nil
 	}
 	f, err := os.Open(arg)
@@ -37,6 +41,11 @@ func Open(arg string, stdin io.Reader) (rc io.ReadCloser, name string, err error
 	}
 	return f, arg, nil
 }
+
+// stdinFile is stdin as an input: closing it is left to the process.
+type stdinFile struct{ *os.File }
+
+func (stdinFile) Close() error { return nil }
 
 // pathErr drops the operation and path that *fs.PathError repeats, since
 // every message already names the file once.

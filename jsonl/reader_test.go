@@ -403,3 +403,49 @@ func TestDecodeWeightWrittenAsFloat(t *testing.T) {
 		t.Fatalf("Trained() = %v, %v; want true, false", ex.Messages[0].Trained(), ex.Messages[1].Trained())
 	}
 }
+
+// BenchmarkLongLine reads a 32 MiB line around two short ones with a limit
+// of 16 MiB (skipped) and of 64 MiB (kept), from a regular file and from a
+// stream: B/op is the memory the line costs.
+func BenchmarkLongLine(b *testing.B) {
+	text := "{}\n" + strings.Repeat("x", 32<<20) + "\n{}\n"
+	f, err := os.CreateTemp(b.TempDir(), "long")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(text); err != nil {
+		b.Fatal(err)
+	}
+	for _, bc := range []struct {
+		name  string
+		limit int
+		file  bool
+	}{
+		{"skipped/file", 16 << 20, true},
+		{"skipped/stream", 16 << 20, false},
+		{"kept/file", 64 << 20, true},
+		{"kept/stream", 64 << 20, false},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(text)))
+			for b.Loop() {
+				var in io.Reader = strings.NewReader(text)
+				if bc.file {
+					f.Seek(0, io.SeekStart)
+					in = f
+				}
+				r := NewReader(in, "long.jsonl")
+				r.MaxLineBytes = bc.limit
+				n := 0
+				for r.Next() {
+					n++
+				}
+				if n != 3 || r.Err() != nil {
+					b.Fatalf("%d lines, %v", n, r.Err())
+				}
+			}
+		})
+	}
+}

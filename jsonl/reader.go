@@ -35,6 +35,7 @@ type Reader struct {
 	err      error
 	seeker   io.ReadSeeker // the input, when it is a regular file
 	base     int64         // the input's offset when the Reader was made
+	bufSize  int
 	// MaxLineBytes limits the length of one line; zero means the package default.
 	MaxLineBytes int
 }
@@ -46,7 +47,12 @@ type Reader struct {
 // under the limit: a line over the limit costs no memory, and one under it
 // costs its size rather than the twice or thrice of a growing buffer.
 func NewReader(r io.Reader, name string) *Reader {
-	rd := &Reader{name: name, in: bufio.NewReaderSize(r, readBufferBytes)}
+	return newReaderSize(r, name, readBufferBytes)
+}
+
+// newReaderSize lets tests make lines "long" with a few bytes.
+func newReaderSize(r io.Reader, name string, size int) *Reader {
+	rd := &Reader{name: name, in: bufio.NewReaderSize(r, size), bufSize: size}
 	if f, ok := r.(statSeeker); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
 			if off, err := f.Seek(0, io.SeekCurrent); err == nil {
@@ -118,12 +124,12 @@ func (r *Reader) readLine() ([]byte, error) {
 			if len(r.long)+len(chunk) > limit {
 				return nil, r.skipLong(limit)
 			}
-			r.long = appendBounded(r.long, chunk, limit)
+			r.long = appendBounded(r.long, chunk, limit, r.bufSize)
 			continue
 		}
 		line := chunk
 		if len(r.long) > 0 {
-			r.long = appendBounded(r.long, chunk, limit)
+			r.long = appendBounded(r.long, chunk, limit, r.bufSize)
 			line = r.long
 		}
 		if n := len(line); n > limit && (err != nil || n-1 > limit) { // the newline does not count
@@ -225,9 +231,9 @@ func sizeText(n int) string {
 
 // appendBounded is append that grows dst at most to limit plus one read
 // buffer, the most a line under the limit needs.
-func appendBounded(dst, chunk []byte, limit int) []byte {
+func appendBounded(dst, chunk []byte, limit, buf int) []byte {
 	if need := len(dst) + len(chunk); need > cap(dst) {
-		c := min(max(2*cap(dst), need), limit+readBufferBytes)
+		c := min(max(2*cap(dst), need), limit+buf)
 		grown := make([]byte, len(dst), max(c, need))
 		copy(grown, dst)
 		dst = grown

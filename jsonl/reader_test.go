@@ -3,6 +3,7 @@ package jsonl
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -388,6 +389,50 @@ func FuzzReader(f *testing.F) {
 		}
 		if r.BytesRead() != int64(len(in)) {
 			t.Fatalf("BytesRead() = %d, input has %d bytes", r.BytesRead(), len(in))
+		}
+	})
+}
+
+// FuzzReaderFile reads the same input from a stream and from a regular
+// file, with a read buffer of 16 bytes and a limit of 40, so that most
+// lines are long: the file's measure-then-read path must give the lines,
+// skips, line numbers, byte counts and errors of the stream's.
+func FuzzReaderFile(f *testing.F) {
+	for _, s := range []string{"", "{}\n", strings.Repeat("a", 39) + "\n" + strings.Repeat("b", 41) + "\r\n\n" + strings.Repeat("c", 100),
+		"\xEF\xBB\xBF" + strings.Repeat("x", 30) + "\r\n", strings.Repeat("y", 40) + "\r", "\n\n" + strings.Repeat("z", 17)} {
+		f.Add([]byte(s))
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, in []byte) {
+		file, err := os.CreateTemp(dir, "in")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer os.Remove(file.Name())
+		defer file.Close()
+		if _, err := file.Write(append([]byte("prefix\n"), in...)); err != nil {
+			t.Fatal(err)
+		}
+		file.Seek(int64(len("prefix\n")), io.SeekStart)
+		read := func(src io.Reader) []string {
+			r := newReaderSize(src, "fuzz", 16)
+			r.MaxLineBytes = 40
+			var out []string
+			for r.Next() {
+				switch {
+				case r.TooLong() != nil:
+					out = append(out, fmt.Sprintf("%d: too long", r.Line()))
+				case len(r.Bytes()) > 40:
+					t.Fatalf("line %d of %d bytes over the limit", r.Line(), len(r.Bytes()))
+				default:
+					out = append(out, fmt.Sprintf("%d: %q truncated=%v", r.Line(), r.Bytes(), r.Truncated()))
+				}
+			}
+			return append(out, fmt.Sprintf("end at line %d, %d blank, %d bytes, err %v", r.Line(), r.Blank(), r.BytesRead(), r.Err()))
+		}
+		stream, fromFile := read(bytes.NewReader(in)), read(file)
+		if strings.Join(stream, "\n") != strings.Join(fromFile, "\n") {
+			t.Fatalf("stream:\n%s\nfile:\n%s", strings.Join(stream, "\n"), strings.Join(fromFile, "\n"))
 		}
 	})
 }

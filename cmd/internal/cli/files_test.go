@@ -374,3 +374,45 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestOpenRereadableRegularStdin: stdin redirected from a regular file is
+// read in place, not copied, and closing what is returned leaves stdin open.
+func TestOpenRereadableRegularStdin(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	p := filepath.Join(t.TempDir(), "d.jsonl")
+	writeFile(t, p, "{}\n{}\n", 0o644)
+	stdin, err := os.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	f, name, spooled, err := OpenRereadable("-", stdin, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if spooled || name != StdinName {
+		t.Errorf("spooled %v, name %q; want the file itself, %q", spooled, name, StdinName)
+	}
+	for range 2 {
+		f.Seek(0, io.SeekStart)
+		if b, _ := io.ReadAll(f); string(b) != "{}\n{}\n" {
+			t.Errorf("read %q", b)
+		}
+	}
+	f.Close()
+	if _, err := stdin.Stat(); err != nil {
+		t.Errorf("stdin closed with the returned file: %v", err)
+	}
+	// Read from the middle (`(read x; ft-split …) < d.jsonl`), it is copied
+	// from where it stands.
+	stdin.Seek(3, io.SeekStart)
+	f, _, spooled, err = OpenRereadable("-", stdin, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if b, _ := io.ReadAll(f); !spooled || string(b) != "{}\n" {
+		t.Errorf("from offset 3: spooled %v, read %q", spooled, b)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // Output is a file named by a flag, as CheckOutputs sees it.
@@ -81,7 +82,8 @@ func CheckOutputs(inputs []string, stdin io.Reader, outputs ...Output) error {
 }
 
 // OpenRereadable opens a file argument so that it can be read more than
-// once, with Seek: a regular file is opened as it is; stdin, a pipe, a FIFO,
+// once, with Seek: a regular file is opened as it is (stdin too, when it is
+// one, read from its start); stdin, a pipe, a FIFO,
 // `<(...)` or a device can be read only once, so it is copied to a temporary
 // file in $TMPDIR first. The copy is unlinked as soon as it is created, so
 // that nothing is left behind however the process ends; it goes away when
@@ -90,6 +92,17 @@ func CheckOutputs(inputs []string, stdin io.Reader, outputs ...Output) error {
 func OpenRereadable(arg string, stdin io.Reader, tee io.Writer) (f *os.File, name string, spooled bool, err error) {
 	in := stdin
 	name = StdinName
+	if f, ok := stdin.(*os.File); ok && arg == "-" {
+		// Stdin redirected from a regular file (`< data.jsonl`) is read
+		// again in place, through a descriptor of its own, not copied.
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			if off, err := f.Seek(0, io.SeekCurrent); err == nil && off == 0 {
+				if fd, err := syscall.Dup(int(f.Fd())); err == nil {
+					return os.NewFile(uintptr(fd), StdinName), StdinName, false, nil
+				}
+			}
+		}
+	}
 	if arg != "-" {
 		name = arg
 		file, err := os.Open(arg)

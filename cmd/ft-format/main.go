@@ -62,6 +62,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := cli.CheckOutputs(inputs, stdin, cli.Output{Flag: "--rejects", Path: f.Rejects}); err != nil {
 		return cli.Report(stderr, name, err)
 	}
+	if err := cli.CheckStdout(cli.Inputs(f.Files), stdout); err != nil {
+		return cli.Report(stderr, name, err)
+	}
 	j, err := newJob(&f, stdout, report)
 	if err != nil {
 		return cli.Report(stderr, name, err)

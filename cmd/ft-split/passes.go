@@ -53,6 +53,11 @@ func (j *job) run(inputs []string, stdin io.Reader, stdout io.Writer) error {
 	if err := cli.CheckOutputs(inputs, stdin, cli.Output{Flag: "--val", Path: j.valPath}, cli.Output{Flag: "--train", Path: j.trainPath}); err != nil {
 		return err
 	}
+	if j.trainPath == "" {
+		if err := cli.CheckStdout(inputs, stdout); err != nil {
+			return err
+		}
+	}
 	defer func() {
 		for _, f := range j.files {
 			if f != nil {

@@ -416,3 +416,36 @@ func TestOpenRereadableRegularStdin(t *testing.T) {
 		t.Errorf("from offset 3: spooled %v, read %q", spooled, b)
 	}
 }
+
+func TestCheckStdout(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.jsonl")
+	writeFile(t, in, "{}\n", 0o644)
+	must(t, os.Link(in, filepath.Join(dir, "hard.jsonl")))
+	same, err := os.OpenFile(filepath.Join(dir, "hard.jsonl"), os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer same.Close()
+	other, err := os.Create(filepath.Join(dir, "out.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	for _, tc := range []struct {
+		name   string
+		inputs []string
+		stdout io.Writer
+		refuse bool
+	}{
+		{"appended to the input", []string{in}, same, true},
+		{"another file", []string{in}, other, false},
+		{"a buffer", []string{in}, new(bytes.Buffer), false},
+		{"stdin only", []string{"-"}, same, false},
+	} {
+		err := CheckStdout(tc.inputs, tc.stdout)
+		if (err != nil) != tc.refuse || err != nil && CodeOf(err) != ExitUsage {
+			t.Errorf("%s: CheckStdout = %v (code %d)", tc.name, err, CodeOf(err))
+		}
+	}
+}

@@ -81,6 +81,29 @@ func CheckOutputs(inputs []string, stdin io.Reader, outputs ...Output) error {
 	return nil
 }
 
+// CheckStdout refuses, with ExitUsage, a stdout that is a regular file
+// which is also an input (`ft-validate d.jsonl >> d.jsonl`): a filter would
+// read its own output back without end, as cat refuses to.
+func CheckStdout(inputs []string, stdout io.Writer) error {
+	f, ok := stdout.(*os.File)
+	if !ok {
+		return nil
+	}
+	out, err := f.Stat()
+	if err != nil || !out.Mode().IsRegular() {
+		return nil
+	}
+	for _, arg := range inputs {
+		if arg == "-" {
+			continue // stdin and stdout one regular file: `<>` is not done by accident
+		}
+		if fi, err := os.Stat(arg); err == nil && os.SameFile(fi, out) {
+			return Errorf(ExitUsage, "stdout is the input %s; writing it would destroy the input", arg)
+		}
+	}
+	return nil
+}
+
 // OpenRereadable opens a file argument so that it can be read more than
 // once, with Seek: a regular file is opened as it is (stdin too, when it is
 // one, read from its start); stdin, a pipe, a FIFO,

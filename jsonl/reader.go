@@ -35,7 +35,9 @@ type Reader struct {
 	err      error
 	seeker   io.ReadSeeker // the input, when it is a regular file
 	base     int64         // the input's offset when the Reader was made
-	bufSize  int
+	partSize int
+	parts    [][]byte // a long line from a stream, kept in pieces until its end
+	kept     int      // the bytes in parts
 	// MaxLineBytes limits the length of one line; zero means the package default.
 	MaxLineBytes int
 }
@@ -47,12 +49,13 @@ type Reader struct {
 // under the limit: a line over the limit costs no memory, and one under it
 // costs its size rather than the twice or thrice of a growing buffer.
 func NewReader(r io.Reader, name string) *Reader {
-	return newReaderSize(r, name, readBufferBytes)
+	return newReaderSize(r, name, readBufferBytes, partBytes)
 }
 
-// newReaderSize lets tests make lines "long" with a few bytes.
-func newReaderSize(r io.Reader, name string, size int) *Reader {
-	rd := &Reader{name: name, in: bufio.NewReaderSize(r, size), bufSize: size}
+// newReaderSize lets tests make lines "long", and in many parts, with a few
+// bytes.
+func newReaderSize(r io.Reader, name string, size, part int) *Reader {
+	rd := &Reader{name: name, in: bufio.NewReaderSize(r, size), partSize: part}
 	if f, ok := r.(statSeeker); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
 			if off, err := f.Seek(0, io.SeekCurrent); err == nil {
@@ -112,7 +115,6 @@ func (r *Reader) readLine() ([]byte, error) {
 	if limit <= 0 {
 		limit = MaxLineBytes
 	}
-	r.long = r.long[:0]
 	start := r.bytes
 	for {
 		chunk, err := r.in.ReadSlice('\n')
@@ -121,20 +123,20 @@ func (r *Reader) readLine() ([]byte, error) {
 			if r.seeker != nil {
 				return r.measureLine(start, int64(len(chunk)), limit)
 			}
-			if len(r.long)+len(chunk) > limit {
+			if r.kept+len(chunk) > limit {
 				return nil, r.skipLong(limit)
 			}
-			r.long = appendBounded(r.long, chunk, limit, r.bufSize)
+			r.keep(chunk)
 			continue
 		}
 		line := chunk
-		if len(r.long) > 0 {
-			r.long = appendBounded(r.long, chunk, limit, r.bufSize)
-			line = r.long
-		}
-		if n := len(line); n > limit && (err != nil || n-1 > limit) { // the newline does not count
-			r.long = nil
+		if n := r.kept + len(chunk); n > limit && (err != nil || n-1 > limit) { // the newline does not count
+			r.parts, r.kept, r.long = nil, 0, nil
 			return nil, r.tooLongError(limit)
+		}
+		if r.kept > 0 {
+			r.keep(chunk)
+			line = r.join()
 		}
 		switch {
 		case err == io.EOF && len(line) == 0:
@@ -200,9 +202,9 @@ func (r *Reader) measureLine(start, seen int64, limit int) ([]byte, error) {
 
 // skipLong reads past the rest of a line that is over the limit without
 // keeping it, and lets go of what was kept of it: a rejected 300 MB line
-// must not hold 300 MB (or the twice that append's growth would make it).
+// must not hold memory once it is known to be rejected.
 func (r *Reader) skipLong(limit int) error {
-	r.long = nil
+	r.parts, r.kept, r.long = nil, 0, nil
 	for {
 		chunk, err := r.in.ReadSlice('\n')
 		r.bytes += int64(len(chunk))
@@ -229,16 +231,37 @@ func sizeText(n int) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// appendBounded is append that grows dst at most to limit plus one read
-// buffer, the most a line under the limit needs.
-func appendBounded(dst, chunk []byte, limit, buf int) []byte {
-	if need := len(dst) + len(chunk); need > cap(dst) {
-		c := min(max(2*cap(dst), need), limit+buf)
-		grown := make([]byte, len(dst), max(c, need))
-		copy(grown, dst)
-		dst = grown
+// partBytes is the size of the pieces in which a long line from a stream
+// is kept until its end is seen: growing one buffer by doubling would hold
+// the old and the new copy at once, up to three times the line.
+const partBytes = 1 << 20
+
+// keep copies a piece of a long line into the parts.
+func (r *Reader) keep(chunk []byte) {
+	r.kept += len(chunk)
+	for len(chunk) > 0 {
+		if len(r.parts) == 0 || len(r.parts[len(r.parts)-1]) == cap(r.parts[len(r.parts)-1]) {
+			r.parts = append(r.parts, make([]byte, 0, r.partSize))
+		}
+		last := &r.parts[len(r.parts)-1]
+		n := min(len(chunk), cap(*last)-len(*last))
+		*last = append(*last, chunk[:n]...)
+		chunk = chunk[n:]
 	}
-	return append(dst, chunk...)
+}
+
+// join puts the parts of a long line together in r.long, at its exact size
+// unless r.long is already large enough, and lets the parts go.
+func (r *Reader) join() []byte {
+	if cap(r.long) < r.kept {
+		r.long = make([]byte, 0, r.kept)
+	}
+	r.long = r.long[:0]
+	for _, p := range r.parts {
+		r.long = append(r.long, p...)
+	}
+	r.parts, r.kept = nil, 0
+	return r.long
 }
 
 func (r *Reader) peek(n int) []byte {

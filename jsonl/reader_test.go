@@ -394,8 +394,8 @@ func FuzzReader(f *testing.F) {
 }
 
 // FuzzReaderFile reads the same input from a stream and from a regular
-// file, with a read buffer of 16 bytes and a limit of 40, so that most
-// lines are long: the file's measure-then-read path must give the lines,
+// file, with a read buffer of 16 bytes, parts of 7 and a limit of 40, so
+// that most lines are long and kept in several parts: the file's measure-then-read path must give the lines,
 // skips, line numbers, byte counts and errors of the stream's.
 func FuzzReaderFile(f *testing.F) {
 	for _, s := range []string{"", "{}\n", strings.Repeat("a", 39) + "\n" + strings.Repeat("b", 41) + "\r\n\n" + strings.Repeat("c", 100),
@@ -415,7 +415,7 @@ func FuzzReaderFile(f *testing.F) {
 		}
 		file.Seek(int64(len("prefix\n")), io.SeekStart)
 		read := func(src io.Reader) []string {
-			r := newReaderSize(src, "fuzz", 16)
+			r := newReaderSize(src, "fuzz", 16, 7)
 			r.MaxLineBytes = 40
 			var out []string
 			for r.Next() {

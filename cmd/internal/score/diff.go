@@ -1,0 +1,164 @@
+package score
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Diff says where an answer departs from the expected query. Each list
+// holds what one side has and the other lacks, counted with repetition,
+// with the path of each in its own query.
+type Diff struct {
+	Collection *Change `json:"collection,omitempty"`
+	Operation  *Change `json:"operation,omitempty"`
+	Stages     *Delta  `json:"stages,omitempty"`
+	Operators  *Delta  `json:"operators,omitempty"`
+	Fields     *Delta  `json:"fields,omitempty"`
+}
+
+// Change is a name that differs.
+type Change struct {
+	Expected string `json:"expected"`
+	Answer   string `json:"answer"`
+}
+
+// Delta lists the names the answer lacks and those it adds.
+type Delta struct {
+	Missing []Item `json:"missing,omitempty"`
+	Extra   []Item `json:"extra,omitempty"`
+}
+
+// Item is one stage, operator or field, and where it is.
+type Item struct {
+	Name string `json:"name"`
+	Path string `json:"path"`
+}
+
+// Empty reports whether the diff found nothing: the queries differ only in
+// values or order, which the reason then tells.
+func (d *Diff) Empty() bool {
+	return d.Collection == nil && d.Operation == nil && d.Stages == nil && d.Operators == nil && d.Fields == nil
+}
+
+type parts struct{ stages, operators, fields []Item }
+
+func diff(e, a *value) *Diff {
+	d := new(Diff)
+	if ec, ac := str(e.get("collection")), str(a.get("collection")); ec != ac {
+		d.Collection = &Change{ec, ac}
+	}
+	if et, at := str(e.get("type")), str(a.get("type")); et != at {
+		d.Operation = &Change{et, at}
+	}
+	var pe, pa parts
+	pe.walk(e, "", false)
+	pa.walk(a, "", false)
+	d.Stages = delta(pe.stages, pa.stages)
+	d.Operators = delta(pe.operators, pa.operators)
+	d.Fields = delta(pe.fields, pa.fields)
+	return d
+}
+
+func str(v *value) string {
+	if v == nil || v.kind != 's' {
+		return ""
+	}
+	return v.text
+}
+
+// walk collects the stages, operators and fields of a query. Keys of the
+// query's own fields (type, filter, sort) are not fields of the documents.
+func (p *parts) walk(v *value, path string, inDocs bool) {
+	switch v.kind {
+	case 'o':
+		if v.extLiteral() {
+			return
+		}
+		if k, _, ok := v.single(); ok && k == "$regularExpression" {
+			return
+		}
+		for i, k := range v.keys {
+			sub := join(path, k)
+			switch {
+			case !inDocs:
+			case strings.HasPrefix(k, "$"):
+				p.operators = append(p.operators, Item{k, sub})
+			default:
+				p.fields = append(p.fields, Item{k, sub})
+			}
+			if !inDocs && k == "pipeline" || inDocs && k == "pipeline" && v.vals[i].kind == 'a' {
+				p.pipeline(v.vals[i], sub)
+				continue
+			}
+			if !inDocs && (k == "type" || k == "collection") {
+				continue
+			}
+			p.walk(v.vals[i], sub, true)
+		}
+	case 'a':
+		for i, el := range v.vals {
+			p.walk(el, fmt.Sprintf("%s[%d]", path, i), inDocs)
+		}
+	case 's':
+		// A field path in an aggregation expression: "$amount".
+		if inDocs && strings.HasPrefix(v.text, "$") && !strings.HasPrefix(v.text, "$$") && len(v.text) > 1 {
+			p.fields = append(p.fields, Item{v.text[1:], path})
+		}
+	}
+}
+
+func (p *parts) pipeline(v *value, path string) {
+	if v.kind != 'a' {
+		p.walk(v, path, true)
+		return
+	}
+	for i, st := range v.vals {
+		sp := fmt.Sprintf("%s[%d]", path, i)
+		name, body, ok := st.single()
+		if !ok || !strings.HasPrefix(name, "$") {
+			p.walk(st, sp, true)
+			continue
+		}
+		p.stages = append(p.stages, Item{name, sp})
+		sub := join(sp, name)
+		if name == "$facet" && body.kind == 'o' {
+			for j, k := range body.keys {
+				p.pipeline(body.vals[j], join(sub, k))
+			}
+			continue
+		}
+		p.walk(body, sub, true)
+	}
+}
+
+// delta matches names with repetition: an answer with one $match fewer
+// lacks one $match, whatever the paths.
+func delta(e, a []Item) *Delta {
+	left := map[string]int{}
+	for _, it := range a {
+		left[it.Name]++
+	}
+	d := new(Delta)
+	for _, it := range e {
+		if left[it.Name] > 0 {
+			left[it.Name]--
+			continue
+		}
+		d.Missing = append(d.Missing, it)
+	}
+	need := map[string]int{}
+	for _, it := range e {
+		need[it.Name]++
+	}
+	for _, it := range a {
+		if need[it.Name] > 0 {
+			need[it.Name]--
+			continue
+		}
+		d.Extra = append(d.Extra, it)
+	}
+	if d.Missing == nil && d.Extra == nil {
+		return nil
+	}
+	return d
+}

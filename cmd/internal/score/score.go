@@ -1,0 +1,183 @@
+// Package score judges a model's answer against the expected MongoDB query
+// by structure, without a database: whether the answer is a query at all,
+// whether it is the same text, and whether it is the same query by
+// MongoDB's semantics, with where it departs when it is not. It also sums
+// such judgements into a report per model, with intervals and paired
+// comparisons.
+package score
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/ft-tools/ft/cmd/internal/mongoquery"
+)
+
+// Finding is a code and message as ft-validate --mongo gives them.
+type Finding struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// Result is the judgement of one answer.
+type Result struct {
+	Parsed     bool     `json:"parsed"`
+	ParseError *Finding `json:"parse_error,omitempty"`
+	Exact      bool     `json:"exact"`
+	Equivalent bool     `json:"equivalent"`
+	// Reason says why Equivalent is false.
+	Reason     string    `json:"reason,omitempty"`
+	Diff       *Diff     `json:"diff,omitempty"`
+	Complexity string    `json:"complexity"`
+	Unsafe     bool      `json:"unsafe"`
+	UnsafeWhy  []Finding `json:"unsafe_findings,omitempty"`
+}
+
+// Score judges answer against expected. It never panics on any text.
+func Score(expected, answer string) Result {
+	var r Result
+	eq, eerr := mongoquery.Parse(expected)
+	r.Complexity = Complexity(eq, eerr)
+	aq, aerr := mongoquery.Parse(answer)
+	r.Parsed, r.ParseError = parsed(aq, aerr)
+	for _, p := range mongoquery.Check(aq, aerr, false) {
+		if p.Code == mongoquery.CodeUnsafeOperator || p.Code == mongoquery.CodeUnsafeOperation {
+			r.Unsafe = true
+			r.UnsafeWhy = append(r.UnsafeWhy, Finding{p.Code, p.Message})
+		}
+	}
+	r.Exact = Unfence(expected) == Unfence(answer)
+	if r.Exact {
+		r.Equivalent = true
+		return r
+	}
+	ok, _ := parsed(eq, eerr)
+	switch {
+	case !ok:
+		r.Reason = "the expected answer is not a single query, so only the same text is equivalent"
+		return r
+	case !r.Parsed:
+		r.Reason = "the answer is not a query: " + r.ParseError.Message
+		return r
+	}
+	ev, err := canonical(eq)
+	if err != nil {
+		r.Reason = "the expected query cannot be compared: " + err.Error()
+		return r
+	}
+	av, err := canonical(aq)
+	if err != nil {
+		r.Reason = "the answer cannot be compared: " + err.Error()
+		return r
+	}
+	r.Reason = compare(ev, av)
+	r.Equivalent = r.Reason == ""
+	if !r.Equivalent {
+		if d := diff(ev, av); !d.Empty() {
+			r.Diff = d
+		}
+	}
+	return r
+}
+
+// Metrics returns the judgements the report counts, in the order it lists
+// them.
+func (r *Result) Metrics() []Metric {
+	return []Metric{{"parsed", r.Parsed}, {"exact", r.Exact}, {"equivalent", r.Equivalent}, {"unsafe", r.Unsafe}}
+}
+
+// Equivalent reports whether answer is the same query as expected, and why
+// not when it is not.
+func Equivalent(expected, answer string) (bool, string) {
+	r := Score(expected, answer)
+	return r.Equivalent, r.Reason
+}
+
+// parsed says whether a read answer is one query, pipeline or command, and
+// when not, the finding ft-validate --mongo gives for it.
+func parsed(q *mongoquery.Query, err error) (bool, *Finding) {
+	for _, p := range mongoquery.Check(q, err, true) {
+		if p.Severity == mongoquery.SeverityError || p.Code == mongoquery.CodeScript {
+			return false, &Finding{p.Code, p.Message}
+		}
+	}
+	if err != nil { // Check reports every parse error; this is a safeguard
+		return false, &Finding{mongoquery.CodeUnparsable, err.Error()}
+	}
+	return true, nil
+}
+
+func canonical(q *mongoquery.Query) (*value, error) {
+	text, err := q.JSON()
+	if err != nil {
+		if errors.Is(err, mongoquery.ErrScript) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("no JSON form: %w", err)
+	}
+	v, err := decodeValue(text)
+	if err != nil {
+		return nil, fmt.Errorf("canonical JSON %s: %w", text, err)
+	}
+	return normalize(v), nil
+}
+
+// compare returns "" when the normalized queries are the same, or why not.
+func compare(e, a *value) string {
+	ec, ac := e.get("collection"), a.get("collection")
+	switch {
+	case ec != nil && ac == nil:
+		return fmt.Sprintf("collection: the answer names none, expected %s", ec)
+	case ec == nil && ac != nil:
+		return fmt.Sprintf("collection: %s, and the expected query names none", ac)
+	case ec != nil && ec.text != ac.text:
+		return fmt.Sprintf("collection: %s, expected %s", ac, ec)
+	}
+	if et, at := e.get("type"), a.get("type"); et != nil && at != nil && et.text != at.text {
+		return fmt.Sprintf("operation: %s, expected %s", at.text, et.text)
+	}
+	return differ(e, a, "")
+}
+
+// Unfence returns an answer without surrounding white space and without a
+// Markdown code fence around the whole of it, as models often add one.
+func Unfence(s string) string {
+	t := strings.TrimSpace(s)
+	if len(t) < 6 || !strings.HasPrefix(t, "```") || !strings.HasSuffix(t, "```") {
+		return t
+	}
+	nl := strings.IndexByte(t, '\n')
+	if nl < 0 {
+		return t
+	}
+	if info := strings.TrimSpace(t[3:nl]); strings.ContainsAny(info, "`{}()[]") {
+		return t
+	}
+	body := t[nl+1 : len(t)-3]
+	if strings.Contains(body, "```") {
+		return t
+	}
+	return strings.TrimSpace(body)
+}
+
+// Complexity is the bucket of an expected query: its operation, and for a
+// pipeline its number of stages ("aggregate/3", up to "aggregate/5+"), as
+// the queries section of ft-stats counts them.
+func Complexity(q *mongoquery.Query, err error) string {
+	switch {
+	case err != nil || q == nil:
+		return "unreadable"
+	case q.Form == mongoquery.FormScript:
+		return "script"
+	case q.Operation == "aggregate":
+		if n := len(q.Stages); n < 5 {
+			return "aggregate/" + strconv.Itoa(n)
+		}
+		return "aggregate/5+"
+	case q.Operation == "":
+		return "unknown"
+	}
+	return q.Operation
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -21,8 +22,8 @@ import (
 var metrics = []string{"parsed", "exact", "equivalent"}
 
 func (f *flags) check() error {
-	if !slices.Contains(metrics, f.Metric) {
-		return fmt.Errorf("--metric %q: not one of %v", f.Metric, metrics)
+	if !slices.Contains(metrics, f.Metric) && !isExecMetric(f.Metric) {
+		return fmt.Errorf("--metric %q: not one of %v or, with a database, %v", f.Metric, metrics, execMetrics)
 	}
 	if f.MinRate != nil && (*f.MinRate < 0 || *f.MinRate > 1) {
 		return fmt.Errorf("--min-rate %v: a rate is between 0 and 1", *f.MinRate)
@@ -60,6 +61,8 @@ func sameFile(a, b string) bool {
 }
 
 type job struct {
+	ctx    context.Context
+	exec   *executor // nil: no database
 	f      *flags
 	out    *jsonl.Writer
 	stderr io.Writer
@@ -89,7 +92,9 @@ func (j *job) run(files []string, stdin io.Reader) int {
 	}
 	for _, arg := range files {
 		if err := j.file(arg, stdin); err != nil {
-			return cli.Report(j.stderr, name, err)
+			// The lines scored before a database went away are kept.
+			j.out.Flush()
+			return cli.ReportContext(j.ctx, j.stderr, name, err)
 		}
 	}
 	if err := j.out.Flush(); err != nil {
@@ -223,7 +228,7 @@ func (j *job) file(arg string, stdin io.Reader) error {
 
 // scoreKeys are the keys ft-score writes; an input line that has them
 // (scored before) gets them anew rather than twice.
-var scoreKeys = []string{"parsed", "parse_error", "exact", "equivalent", "reason", "diff", "complexity", "unsafe", "unsafe_findings"}
+var scoreKeys = append([]string{"parsed", "parse_error", "exact", "equivalent", "reason", "diff", "complexity", "unsafe", "unsafe_findings"}, execKeys...)
 
 // line scores one input line and writes it out. A line that is not an
 // answer is a *jsonl.LineError; any other error ends the run.
@@ -255,10 +260,19 @@ func (j *job) line(r *jsonl.Reader) error {
 	} else {
 		res = score.Score(a.Expected, *a.Answer)
 	}
-	if err := j.write(keys, raws, &res); err != nil {
+	ms := res.Metrics()
+	var ex *execResult
+	if j.exec != nil {
+		er, exms, err := j.exec.score(j.ctx, j, fmt.Sprintf("%s:%d", r.Name(), r.Line()), r.Bytes(), a.Expected, a.Answer)
+		if err != nil {
+			return err
+		}
+		ex = er
+		ms = append(ms, exms...)
+	}
+	if err := j.write(keys, raws, &res, ex); err != nil {
 		return err
 	}
-	ms := res.Metrics()
 	e := score.Entry{
 		Model:     a.Model,
 		Key:       a.File + "\x00" + strconv.Itoa(a.Line) + "\x00" + a.Question + "\x00" + a.Expected,
@@ -288,7 +302,7 @@ func metricOf(ms []score.Metric, name string) bool {
 }
 
 // write writes the input line with the scores after its own keys.
-func (j *job) write(keys []string, raws []json.RawMessage, res *score.Result) error {
+func (j *job) write(keys []string, raws []json.RawMessage, res *score.Result, ex *execResult) error {
 	var b bytes.Buffer
 	b.WriteByte('{')
 	n := 0
@@ -315,7 +329,20 @@ func (j *job) write(keys []string, raws []json.RawMessage, res *score.Result) er
 		if n > 0 {
 			b.WriteByte(',')
 		}
+		n++
 		b.Write(inner)
+	}
+	if ex != nil {
+		ej, err := jsonl.Marshal(ex)
+		if err != nil {
+			return err
+		}
+		if inner := bytes.TrimSuffix(bytes.TrimPrefix(ej, []byte("{")), []byte("}")); len(inner) > 0 {
+			if n > 0 {
+				b.WriteByte(',')
+			}
+			b.Write(inner)
+		}
 	}
 	b.WriteByte('}')
 	return j.out.WriteLine(b.Bytes())

@@ -10,6 +10,8 @@ import (
 
 	"github.com/goccy/go-json"
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/ft-tools/ft/cmd/internal/mongotest"
 )
 
 func TestMain(m *testing.M) {
@@ -22,7 +24,7 @@ func TestScript(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
-		Cmds:                map[string]func(ts *testscript.TestScript, neg bool, args []string){"json": jsonCmd},
+		Cmds:                map[string]func(ts *testscript.TestScript, neg bool, args []string){"json": jsonCmd, "mongo": mongotest.Cmd},
 	})
 }
 

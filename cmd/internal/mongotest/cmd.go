@@ -19,6 +19,7 @@ var (
 //
 //	mongo start [-load DB.COLL=FILE]... [-stop-after N]   sets MONGODB_URI
 //	mongo commands        the names of the commands received, one a line, on stdout
+//	mongo readonly        fails unless only reads were sent (see CheckReadOnly)
 //	mongo stop            the server goes away
 //
 // FILE is relative to the script's working directory.
@@ -67,6 +68,11 @@ func Cmd(ts *testscript.TestScript, neg bool, args []string) {
 			fmt.Fprintln(&b, c.Name)
 		}
 		ts.Stdout().Write([]byte(b.String()))
+	case "readonly":
+		if s == nil {
+			ts.Fatalf("mongo: not started")
+		}
+		ts.Check(CheckReadOnly(s.Commands()))
 	case "stop":
 		if s == nil {
 			ts.Fatalf("mongo: not started")

@@ -113,6 +113,7 @@ func mongoURI(f *execFlags, getenv func(string) string) (string, error) {
 // executor scores lines by execution on one server.
 type executor struct {
 	f       *execFlags
+	uri     string // redacted
 	client  *mongo.Client
 	scorer  *mongoexec.Scorer
 	red     *mongoexec.Redactor
@@ -133,7 +134,7 @@ func newExecutor(f *execFlags, uri string) (*executor, error) {
 	if f.Match == "values" {
 		m = mongoexec.MatchValues
 	}
-	e := &executor{f: f, client: c, red: red, scorer: mongoexec.NewScorer(mongoexec.Config{
+	e := &executor{f: f, uri: red.String(uri), client: c, red: red, scorer: mongoexec.NewScorer(mongoexec.Config{
 		Client: c, ReadPref: rp, QueryTimeout: f.QueryTimeout, MaxRows: f.MaxRows,
 		Match: m, Surplus: f.SurplusColumns, Redactor: red,
 	})}
@@ -172,7 +173,7 @@ func (e *executor) score(ctx context.Context, j *job, where string, line []byte,
 	sc, err := e.scorer.Score(ctx, db, expected, text)
 	if err != nil {
 		if errors.Is(err, mongoexec.ErrUnavailable) {
-			return nil, nil, cli.Errorf(cli.ExitUnavailable, "%s: the database stayed unreachable: %s", where, e.red.String(err.Error()))
+			return nil, nil, cli.Errorf(cli.ExitUnavailable, "%s: the database at %s stayed unreachable: %s", where, e.uri, e.red.String(err.Error()))
 		}
 		return nil, nil, err
 	}

@@ -43,6 +43,11 @@ type Server struct {
 	stopped   bool
 }
 
+// startDir is the working directory the process started in, which for a
+// test is its package's directory: the module is found from there even
+// after a test changes directory.
+var startDir, _ = os.Getwd()
+
 var (
 	buildOnce sync.Once
 	binPath   string
@@ -51,10 +56,12 @@ var (
 
 // Binary builds the ferret program once per process and returns its path.
 // The module is found from the go command's idea of the main module, so the
-// caller's working directory must be inside this repository, as a test's is.
+// process must have started inside this repository, as a test does.
 func Binary() (string, error) {
 	buildOnce.Do(func() {
-		out, err := exec.Command("go", "env", "GOMOD").Output()
+		goenv := exec.Command("go", "env", "GOMOD")
+		goenv.Dir = startDir
+		out, err := goenv.Output()
 		if err != nil {
 			buildErr = fmt.Errorf("go env GOMOD: %w", err)
 			return

@@ -1,7 +1,7 @@
 # Everything here needs only Go; `make bench` also uses Node.js and npm.
 GO ?= go
 BIN := bin
-TOOLS := ft-format ft-split ft-validate ft-stats ft-upload ft-train ft-wait
+TOOLS := ft-format ft-split ft-validate ft-stats ft-upload ft-train ft-wait ft-score
 
 .PHONY: all build test lint demo finetune bench fuzz clean
 

@@ -129,3 +129,37 @@ func TestExitCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestSampleAnswers scores the demo's saved answers, whose generator
+// (scripts/answers) records in metadata whether each keeps the meaning of
+// the expected query: every line must be classed as it says.
+func TestSampleAnswers(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"../../scripts/sample/answers.jsonl"}, nil, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	variants := map[string]int{}
+	for i, line := range bytes.Split(bytes.TrimSpace(stdout.Bytes()), []byte("\n")) {
+		var s struct {
+			Equivalent bool   `json:"equivalent"`
+			Reason     string `json:"reason"`
+			Answer     string `json:"answer"`
+			Metadata   struct {
+				Variant    string `json:"variant"`
+				Equivalent bool   `json:"equivalent"`
+			} `json:"metadata"`
+		}
+		if err := json.Unmarshal(line, &s); err != nil {
+			t.Fatal(err)
+		}
+		variants[s.Metadata.Variant]++
+		if s.Equivalent != s.Metadata.Equivalent {
+			t.Errorf("line %d (%s): equivalent %v, want %v: %q (%s)", i+1, s.Metadata.Variant, s.Equivalent, s.Metadata.Equivalent, s.Answer, s.Reason)
+		}
+	}
+	for _, v := range []string{"exact", "fence", "spaced", "reordered", "eq", "getcollection", "value", "string_for_number", "operator", "field", "sort", "stage_order", "collection", "prose", "broken"} {
+		if variants[v] == 0 {
+			t.Errorf("no answer of variant %s in the sample", v)
+		}
+	}
+}

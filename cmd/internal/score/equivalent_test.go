@@ -34,6 +34,7 @@ func TestEquivalent(t *testing.T) {
 		{"JSON for mongosh", `db.orders.find({a: 1})`, `db.orders.find({"a": 1})`, true, ""},
 		{"5 and 5.0", `db.orders.find({qty: 5})`, `db.orders.find({qty: 5.0})`, true, ""},
 		{"sort and limit in either order", `db.orders.find({}).sort({a: 1}).limit(3)`, `db.orders.find().limit(3).sort({a: 1})`, true, ""},
+		{"code with no JSON form, spaced otherwise", `db.c.find({d: {$gte: new Date(new Date().getFullYear(), 0, 1)}})`, `db.getCollection("c").find({ d: { $gte: new Date(new Date().getFullYear(),0,1) } });`, true, ""},
 		{"bare filter for bare filter", `{"a": 1, "b": 2}`, `{"b": 2, "a": 1}`, true, ""},
 
 		{"order of a $sort document", `db.orders.find().sort({a: 1, b: -1})`, `db.orders.find().sort({b: -1, a: 1})`, false, "order"},
@@ -57,6 +58,8 @@ func TestEquivalent(t *testing.T) {
 		{"broken syntax", base, `db.orders.find({status: "shipped"`, false, "not a query"},
 		{"a script", base, "var s = 'shipped'; db.orders.find({status: s})", false, "not a query"},
 		{"expected is prose", "no idea", "db.orders.find({})", false, "expected answer"},
+		{"code with no JSON form, changed", `db.c.find({d: {$gte: new Date(new Date().getFullYear(), 0, 1)}})`, `db.c.find({d: {$gte: new Date(new Date().getFullYear(), 1, 1)}})`, false, "code differs"},
+		{"new Date is not newDate", `db.c.find({d: {$gte: new Date(new Date().getFullYear(), 0, 1)}})`, `db.c.find({d: {$gte: newDate(new Date().getFullYear(), 0, 1)}})`, false, "code differs"},
 		{"a limit changed", `db.orders.find().limit(5)`, `db.orders.find().limit(10)`, false, "limit"},
 	}
 	for _, tt := range tests {

@@ -396,7 +396,8 @@ func formatP(p float64) string {
 	if p >= 0.001 {
 		return strconv.FormatFloat(p, 'g', 2, 64)
 	}
-	return strconv.FormatFloat(p, 'e', 1, 64)
+	s := strconv.FormatFloat(p, 'e', 1, 64)
+	return strings.Replace(strings.Replace(s, "e-0", "e-", 1), "e+0", "e+", 1)
 }
 
 // dollars prints a cost with cents, or with four significant digits when

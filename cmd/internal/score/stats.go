@@ -24,14 +24,25 @@ func Wilson(k, n int) (low, high float64) {
 // McNemar returns the exact two-sided McNemar p-value of b examples only
 // the first system gets right and c only the second: twice the binomial
 // tail of min(b, c) in b+c trials at one half, at most 1, and 1 when there
-// is no discordant example. Sums run in log space, so that thousands of
-// examples do not overflow.
+// is no discordant example. Beyond a thousand discordant examples the sum
+// runs in log space, where 2^-n would underflow.
 func McNemar(b, c int) float64 {
 	n := b + c
 	if n == 0 {
 		return 1
 	}
 	k := min(b, c)
+	if n <= 1000 {
+		// Exact enough in float64: 2^-n is still a normal number, and
+		// each term follows from the one before.
+		term := math.Ldexp(1, -n)
+		sum := term
+		for i := 0; i < k; i++ {
+			term = term * float64(n-i) / float64(i+1)
+			sum += term
+		}
+		return math.Min(1, 2*sum)
+	}
 	lnHalf := float64(n) * math.Log(0.5)
 	// log-sum-exp of ln C(n, i) + n ln ½ for i = 0..k
 	terms := make([]float64, k+1)

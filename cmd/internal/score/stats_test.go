@@ -22,6 +22,9 @@ func TestMcNemar(t *testing.T) {
 		{0, 0, "1"},
 		{0, 1, "1"},
 		{0, 6, "0.031"},
+		{1, 3, "0.62"},
+		{600, 700, "0.006"},    // exact binomial sums (Python fractions): 0.006016
+		{2000, 2200, "0.0021"}, // 0.002132, through the log-space sum
 	}
 	for _, tt := range tests {
 		got := McNemar(tt.b, tt.c)

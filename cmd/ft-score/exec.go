@@ -24,6 +24,7 @@ type execFlags struct {
 	MongoURI       string        `name:"mongo-uri" help:"Run the expected query and the answer on this MongoDB (else MONGODB_URI from the environment or .env); read-only: only find, findOne, aggregate, countDocuments, estimatedDocumentCount, distinct and count are sent." placeholder:"URI"`
 	DB             string        `name:"db" help:"The database the queries run on." placeholder:"NAME"`
 	DBField        string        `name:"db-field" help:"Take each line's database from this dot path of the line, such as metadata.db_id (kept by ft-format --keep)." placeholder:"PATH"`
+	Collection     string        `name:"collection" help:"The collection of queries that name none (a bare filter or pipeline)." placeholder:"NAME"`
 	Match          string        `name:"match" help:"Compare rows by field name (columns) or by their values only (values)." enum:"columns,values" default:"columns"`
 	SurplusColumns int           `name:"surplus-columns" help:"Fields an answer's row may have past the expected row's." default:"2" placeholder:"N"`
 	QueryTimeout   time.Duration `name:"query-timeout" help:"Time limit of each query, sent to the server as maxTimeMS." default:"5s" placeholder:"D"`
@@ -57,7 +58,7 @@ func (f *execFlags) check(uri string) error {
 		for _, set := range []struct {
 			name string
 			on   bool
-		}{{"--db", f.DB != ""}, {"--db-field", f.DBField != ""}} {
+		}{{"--db", f.DB != ""}, {"--db-field", f.DBField != ""}, {"--collection", f.Collection != ""}} {
 			if set.on {
 				return fmt.Errorf("%s needs --mongo-uri or MONGODB_URI", set.name)
 			}
@@ -136,7 +137,7 @@ func newExecutor(f *execFlags, uri string) (*executor, error) {
 	}
 	e := &executor{f: f, uri: red.String(uri), client: c, red: red, scorer: mongoexec.NewScorer(mongoexec.Config{
 		Client: c, ReadPref: rp, QueryTimeout: f.QueryTimeout, MaxRows: f.MaxRows,
-		Match: m, Surplus: f.SurplusColumns, Redactor: red,
+		Match: m, Surplus: f.SurplusColumns, Redactor: red, Collection: f.Collection,
 	})}
 	if f.DBField != "" {
 		e.dbField, _ = fieldpath.Parse(f.DBField)

@@ -13,6 +13,7 @@ import (
 // Config configures a Scorer.
 type Config struct {
 	Client       *mongo.Client
+	Collection   string             // the collection of queries that name none, as bare filters and pipelines do
 	ReadPref     *readpref.ReadPref // nil: primary
 	QueryTimeout time.Duration      // per query, sent as maxTimeMS; 0: 5s
 	MaxRows      int                // rows read of an expected query; 0: 1000
@@ -151,11 +152,14 @@ func (s *Scorer) expect(ctx context.Context, db, expected string, sc *Score) (*o
 		return o, nil
 	}
 	o := &outcome{plan: p}
+	if p != nil && p.Collection == "" {
+		p.Collection = s.cfg.Collection
+	}
 	switch {
 	case perr != nil:
 		o.problem = "the expected query is not executed: " + perr.Error()
 	case p.Collection == "":
-		o.problem = "the expected query names no collection"
+		o.problem = "the expected query names no collection (a bare filter or pipeline)"
 	default:
 		res, err := s.exec(ctx, db, p, s.cfg.MaxRows)
 		switch {

@@ -38,8 +38,15 @@ func (f *flags) check() error {
 	if f.Pairs != "" {
 		outs["--pairs"] = f.Pairs
 	}
-	if f.Report != "" && f.Report == f.Pairs {
-		return fmt.Errorf("--report and --pairs are the same file %s", f.Report)
+	if f.Rejects != "" {
+		outs["--rejects"] = f.Rejects
+	}
+	for a, x := range outs {
+		for b, y := range outs {
+			if a < b && (x == y || sameFile(x, y)) {
+				return fmt.Errorf("%s and %s are the same file %s", a, b, x)
+			}
+		}
 	}
 	for flag, out := range outs {
 		for _, in := range f.Files {
@@ -69,6 +76,8 @@ type job struct {
 	report *score.Report
 	pairs  *cli.AtomicFile
 	pairW  *jsonl.Writer
+	rej    *cli.AtomicFile
+	rejW   *jsonl.Writer
 	bad    int // lines that are not answers
 	nPairs int
 	noPair int // failed answers with no prompt or no text to make a pair of
@@ -83,12 +92,25 @@ func newJob(f *flags, stdout, stderr io.Writer) (*job, error) {
 		}
 		j.pairs, j.pairW = a, jsonl.NewWriter(a)
 	}
+	if f.Rejects != "" {
+		a, err := cli.CreateAtomic(f.Rejects)
+		if err != nil {
+			if j.pairs != nil {
+				j.pairs.Abort()
+			}
+			return nil, cli.Errorf(cli.ExitUnreadable, "--rejects: %v", err)
+		}
+		j.rej, j.rejW = a, jsonl.NewWriter(a)
+	}
 	return j, nil
 }
 
 func (j *job) run(files []string, stdin io.Reader) int {
 	if j.pairs != nil {
 		defer j.pairs.Abort()
+	}
+	if j.rej != nil {
+		defer j.rej.Abort()
 	}
 	for _, arg := range files {
 		if err := j.file(arg, stdin); err != nil {
@@ -116,6 +138,15 @@ func (j *job) run(files []string, stdin io.Reader) int {
 		}
 		if err != nil {
 			return cli.Report(j.stderr, name, fmt.Errorf("--pairs: %v", err))
+		}
+	}
+	if j.rej != nil {
+		err := j.rejW.Flush()
+		if err == nil {
+			err = j.rej.Commit()
+		}
+		if err != nil {
+			return cli.Report(j.stderr, name, fmt.Errorf("--rejects: %v", err))
 		}
 	}
 	code := cli.ExitOK
@@ -212,6 +243,11 @@ func (j *job) file(arg string, stdin io.Reader) error {
 					notJSON++
 				}
 				cli.Warnf(j.stderr, name, "%v", le)
+				if j.rejW != nil {
+					if err := j.rejW.WriteLine(r.Bytes()); err != nil {
+						return fmt.Errorf("--rejects: %v", err)
+					}
+				}
 				continue
 			}
 			return err
@@ -240,14 +276,31 @@ func (j *job) line(r *jsonl.Reader) error {
 	if err != nil {
 		return r.Errorf("invalid_json", "", "%v", err)
 	}
-	var a jsonl.Answer
-	if err := json.Unmarshal(r.Bytes(), &a); err != nil {
-		return r.Errorf("invalid_type", "", "not an answer: %v", err)
-	}
 	for _, k := range []string{"expected", "answer"} {
 		if !slices.Contains(keys, k) {
 			return r.Errorf("missing_key", k, "the line has no %q", k)
 		}
+	}
+	var rec record
+	if err := json.Unmarshal(r.Bytes(), &rec); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return r.Errorf("invalid_type", te.Field, "%s where %s is expected", te.Value, te.Type)
+		}
+		return r.Errorf("invalid_type", "", "not an answer: %v", err)
+	}
+	a := rec.Answer
+	var err2 error
+	if a.Expected, err2 = queryText(rec.Expected, false); err2 != nil {
+		return r.Errorf("invalid_type", "expected", "%v", err2)
+	}
+	text, err2 := queryText(rec.Text, true)
+	if err2 != nil {
+		return r.Errorf("invalid_type", "answer", "%v", err2)
+	}
+	a.Answer = nil
+	if string(bytes.TrimSpace(rec.Text)) != "null" {
+		a.Answer = &text
 	}
 	var res score.Result
 	if a.Answer == nil {
@@ -285,11 +338,44 @@ func (j *job) line(r *jsonl.Reader) error {
 	if a.Usage != nil {
 		e.Prompt, e.Cached, e.Output = a.Usage.PromptTokens, a.Usage.CachedTokens, a.Usage.CompletionTokens
 	}
+	if ex != nil && ex.XMaNeR != nil {
+		e.Values = append(e.Values, score.Value{Name: "xmaner", Value: *ex.XMaNeR})
+	}
 	j.report.Add(e)
 	if j.pairW != nil && !metricOf(ms, j.f.Metric) {
 		return j.pair(&a)
 	}
 	return nil
+}
+
+// record is an input line: ft-ask's answer, or any line whose expected
+// query and answer are strings, or JSON documents written as they are (a
+// dataset's {"expected": {"status": "A"}, …}).
+type record struct {
+	jsonl.Answer
+	Expected json.RawMessage `json:"expected"`
+	Text     json.RawMessage `json:"answer"`
+}
+
+// queryText returns a string as it is, and an object or array as its JSON
+// text; null is allowed for an answer.
+func queryText(raw json.RawMessage, nullable bool) (string, error) {
+	raw = bytes.TrimSpace(raw)
+	switch {
+	case len(raw) == 0:
+		return "", fmt.Errorf("empty")
+	case raw[0] == '"':
+		var s string
+		err := json.Unmarshal(raw, &s)
+		return s, err
+	case raw[0] == '{' || raw[0] == '[':
+		var b bytes.Buffer
+		err := json.Compact(&b, raw)
+		return b.String(), err
+	case nullable && string(raw) == "null":
+		return "", nil
+	}
+	return "", fmt.Errorf("%s is not a string, a document or an array", raw)
 }
 
 func metricOf(ms []score.Metric, name string) bool {

@@ -9,7 +9,8 @@
 //
 // Usage:
 //
-//	ft-score [--report FILE] [--pairs FILE] [--min-rate X [--model M]] [--metric NAME] [FILE...]
+//	ft-score [--report FILE] [--pairs FILE] [--min-rate X [--model M]] [--metric NAME]
+//	         [--rejects FILE] [FILE...]
 //
 // With --mongo-uri (or MONGODB_URI) and --db or --db-field, both queries
 // also run on the database, read-only, and each line gains executed,
@@ -38,6 +39,7 @@ type flags struct {
 	MinRate         *float64 `name:"min-rate" help:"Exit 1 when a model's --metric rate is below X (0 to 1): every model's, or the one of --model." placeholder:"X"`
 	Model           string   `help:"The model --min-rate judges." placeholder:"M"`
 	Metric          string   `help:"The score --min-rate and --pairs go by: parsed, exact, equivalent; with a database also executed, nonempty, reasonable, result_match." default:"equivalent" placeholder:"NAME"`
+	Rejects         string   `help:"Write the lines that are not answers, unchanged, to FILE." placeholder:"FILE"`
 	Files           []string `arg:"" optional:"" help:"JSONL answers; none or - means stdin."`
 	execFlags       `embed:""`
 	cli.VersionFlag `embed:""`

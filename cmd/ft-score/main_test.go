@@ -113,6 +113,8 @@ func TestExitCodes(t *testing.T) {
 		{"unknown metric", []string{"--metric", "fast", ok}, "", 2},
 		{"report over an input", []string{"--report", ok, ok}, "", 2},
 		{"pairs over an input", []string{"--pairs", ok, ok}, "", 2},
+		{"rejects over an input", []string{"--rejects", ok, ok}, "", 2},
+		{"report and pairs in one file", []string{"--report", filepath.Join(dir, "x"), "--pairs", filepath.Join(dir, "x"), ok}, "", 2},
 		{"no answer key", []string{noAnswer}, "", 1},
 		{"a line not JSON", []string{mixed}, "", 1},
 		{"no line JSON", []string{notJSON}, "", 3},

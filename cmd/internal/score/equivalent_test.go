@@ -60,6 +60,9 @@ func TestEquivalent(t *testing.T) {
 		{"expected is prose", "no idea", "db.orders.find({})", false, "expected answer"},
 		{"code with no JSON form, changed", `db.c.find({d: {$gte: new Date(new Date().getFullYear(), 0, 1)}})`, `db.c.find({d: {$gte: new Date(new Date().getFullYear(), 1, 1)}})`, false, "code differs"},
 		{"new Date is not newDate", `db.c.find({d: {$gte: new Date(new Date().getFullYear(), 0, 1)}})`, `db.c.find({d: {$gte: newDate(new Date().getFullYear(), 0, 1)}})`, false, "code differs"},
+		{"order of a projection", `db.c.find({}, {a: 1, b: 1})`, `db.c.find({}, {b: 1, a: 1})`, false, "order"},
+		{"$in values in another order", `db.c.find({a: {$in: [1, 2]}})`, `db.c.find({a: {$in: [2, 1]}})`, false, "filter.a.$in[0]"},
+		{"the same rows by another condition", `db.c.find({qty: {$gte: 5}})`, `db.c.find({qty: {$gt: 4}})`, false, "$gt"},
 		{"a limit changed", `db.orders.find().limit(5)`, `db.orders.find().limit(10)`, false, "limit"},
 	}
 	for _, tt := range tests {

@@ -21,6 +21,13 @@ type Metric struct {
 	Value bool
 }
 
+// Value is one graded judgement of an answer, between 0 and 1, such as the
+// mean of several metrics; the report gives its mean.
+type Value struct {
+	Name  string
+	Value float64
+}
+
 // Entry is one scored answer as the report sees it.
 type Entry struct {
 	Model string
@@ -29,6 +36,7 @@ type Entry struct {
 	Key       string
 	Bucket    string // the expected query's complexity
 	Metrics   []Metric
+	Values    []Value
 	Error     bool // the API gave no answer
 	Prompt    int  // tokens
 	Cached    int  // prompt tokens read from OpenAI's prompt cache
@@ -42,6 +50,7 @@ type Entry struct {
 type Report struct {
 	price   func(model string) (Price, bool)
 	metrics []string // in the order first seen
+	values  []string
 	models  []string
 	acc     map[string]*modelAcc
 }
@@ -49,6 +58,7 @@ type Report struct {
 type modelAcc struct {
 	answers, errors, fromCache int
 	counts                     map[string]int
+	sums                       map[string]float64
 	buckets                    map[string]*bucketAcc
 	prompt, cached, output     int
 	cost                       float64
@@ -60,6 +70,7 @@ type modelAcc struct {
 type bucketAcc struct {
 	answers int
 	counts  map[string]int
+	sums    map[string]float64
 }
 
 // NewReport returns an empty report; price gives a model's price, nil
@@ -75,7 +86,7 @@ func NewReport(price func(string) (Price, bool)) *Report {
 func (r *Report) Add(e Entry) {
 	m := r.acc[e.Model]
 	if m == nil {
-		m = &modelAcc{counts: map[string]int{}, buckets: map[string]*bucketAcc{}, byKey: map[string][]bool{}}
+		m = &modelAcc{counts: map[string]int{}, sums: map[string]float64{}, buckets: map[string]*bucketAcc{}, byKey: map[string][]bool{}}
 		_, m.priced = r.price(e.Model)
 		r.acc[e.Model] = m
 		r.models = append(r.models, e.Model)
@@ -89,7 +100,7 @@ func (r *Report) Add(e Entry) {
 	}
 	b := m.buckets[e.Bucket]
 	if b == nil {
-		b = &bucketAcc{counts: map[string]int{}}
+		b = &bucketAcc{counts: map[string]int{}, sums: map[string]float64{}}
 		m.buckets[e.Bucket] = b
 	}
 	b.answers++
@@ -101,6 +112,13 @@ func (r *Report) Add(e Entry) {
 			m.counts[x.Name]++
 			b.counts[x.Name]++
 		}
+	}
+	for _, x := range e.Values {
+		if !slices.Contains(r.values, x.Name) {
+			r.values = append(r.values, x.Name)
+		}
+		m.sums[x.Name] += x.Value
+		b.sums[x.Name] += x.Value
 	}
 	vals := make([]bool, 0, len(e.Metrics))
 	for _, name := range r.metrics {
@@ -132,6 +150,7 @@ func metricValue(ms []Metric, name string) bool {
 // 95% Wilson intervals under rates, and the paired comparisons.
 type Summary struct {
 	Metrics     []string                 `json:"metrics"`
+	Values      []string                 `json:"values"` // graded scores, given as means
 	Models      map[string]*ModelSummary `json:"models"`
 	Order       []string                 `json:"model_order"`
 	Comparisons []Comparison             `json:"comparisons"`
@@ -144,11 +163,13 @@ type ModelSummary struct {
 	FromCache int
 	Counts    map[string]int
 	Rates     map[string]Rate
+	Means     map[string]float64
 	Buckets   map[string]*BucketSummary
 	Tokens    Tokens
 	CostUSD   *float64
 	Latency   *Latency
 	metrics   []string
+	values    []string
 }
 
 // BucketSummary is a model's results on the examples of one complexity.
@@ -156,7 +177,9 @@ type BucketSummary struct {
 	Answers int
 	Counts  map[string]int
 	Rates   map[string]Rate
+	Means   map[string]float64
 	metrics []string
+	values  []string
 }
 
 // Rate is a proportion with its 95% Wilson interval.
@@ -204,8 +227,12 @@ func rate(k, n int) Rate {
 // Summary returns the sums so far.
 func (r *Report) Summary() Summary {
 	s := Summary{Metrics: slices.Clone(r.metrics), Models: map[string]*ModelSummary{}, Order: slices.Clone(r.models), Comparisons: []Comparison{}}
+	s.Values = slices.Clone(r.values)
 	if s.Metrics == nil {
 		s.Metrics = []string{}
+	}
+	if s.Values == nil {
+		s.Values = []string{}
 	}
 	if s.Order == nil {
 		s.Order = []string{}
@@ -216,14 +243,21 @@ func (r *Report) Summary() Summary {
 			Answers: m.answers, Errors: m.errors, FromCache: m.fromCache,
 			Counts: map[string]int{}, Rates: map[string]Rate{}, Buckets: map[string]*BucketSummary{},
 			Tokens:  Tokens{m.prompt, m.cached, m.output},
-			metrics: s.Metrics,
+			Means:   map[string]float64{},
+			metrics: s.Metrics, values: s.Values,
+		}
+		for _, x := range r.values {
+			ms.Means[x] = m.sums[x] / float64(m.answers)
 		}
 		for _, x := range r.metrics {
 			ms.Counts[x] = m.counts[x]
 			ms.Rates[x] = rate(m.counts[x], m.answers)
 		}
 		for bn, b := range m.buckets {
-			bs := &BucketSummary{Answers: b.answers, Counts: map[string]int{}, Rates: map[string]Rate{}, metrics: s.Metrics}
+			bs := &BucketSummary{Answers: b.answers, Counts: map[string]int{}, Rates: map[string]Rate{}, Means: map[string]float64{}, metrics: s.Metrics, values: s.Values}
+			for _, x := range r.values {
+				bs.Means[x] = b.sums[x] / float64(b.answers)
+			}
 			for _, x := range r.metrics {
 				bs.Counts[x] = b.counts[x]
 				bs.Rates[x] = rate(b.counts[x], b.answers)
@@ -275,12 +309,13 @@ func (r *Report) compare(metric string, mi int, a, b string) (Comparison, bool) 
 	return c, c.Examples > 0
 }
 
-// MarshalJSON writes the metric counts as keys of the model, beside its
-// answers and errors, so that models.NAME.equivalent is a number.
+// MarshalJSON writes the metric counts and the means of the values as keys
+// of the model, beside its answers and errors, so that
+// models.NAME.equivalent is a number.
 func (m *ModelSummary) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, `{"answers":%d,"errors":%d,"from_cache":%d`, m.Answers, m.Errors, m.FromCache)
-	if err := writeCounts(&b, m.metrics, m.Counts, m.Rates); err != nil {
+	if err := writeCounts(&b, m.metrics, m.Counts, m.Rates, m.values, m.Means); err != nil {
 		return nil, err
 	}
 	for _, f := range []struct {
@@ -301,17 +336,25 @@ func (m *ModelSummary) MarshalJSON() ([]byte, error) {
 func (bs *BucketSummary) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, `{"answers":%d`, bs.Answers)
-	if err := writeCounts(&b, bs.metrics, bs.Counts, bs.Rates); err != nil {
+	if err := writeCounts(&b, bs.metrics, bs.Counts, bs.Rates, bs.values, bs.Means); err != nil {
 		return nil, err
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
 }
 
-func writeCounts(b *bytes.Buffer, metrics []string, counts map[string]int, rates map[string]Rate) error {
+func writeCounts(b *bytes.Buffer, metrics []string, counts map[string]int, rates map[string]Rate, values []string, means map[string]float64) error {
 	for _, x := range metrics {
 		k, _ := json.Marshal(x)
 		fmt.Fprintf(b, `,%s:%d`, k, counts[x])
+	}
+	for _, x := range values {
+		k, _ := json.Marshal(x)
+		v, err := json.Marshal(means[x])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(b, `,%s:%s`, k, v)
 	}
 	b.WriteString(`,"rates":{`)
 	for i, x := range metrics {
@@ -334,6 +377,9 @@ func (s Summary) WriteText(w io.Writer) error {
 	var b strings.Builder
 	for _, name := range s.Order {
 		m := s.Models[name]
+		if name == "" {
+			name = "(no model)" // lines without a model field
+		}
 		fmt.Fprintf(&b, "%s\n", name)
 		fmt.Fprintf(&b, "  %-14s %s", "answers", cli.Thousands(int64(m.Answers)))
 		if m.Errors > 0 {
@@ -346,6 +392,9 @@ func (s Summary) WriteText(w io.Writer) error {
 		for _, x := range s.Metrics {
 			r := m.Rates[x]
 			fmt.Fprintf(&b, "  %-14s %6s  %5.1f%%  [%.1f%%, %.1f%%]\n", x, cli.Thousands(int64(m.Counts[x])), 100*r.Rate, 100*r.Low, 100*r.High)
+		}
+		for _, x := range s.Values {
+			fmt.Fprintf(&b, "  %-14s mean %.3f\n", x, m.Means[x])
 		}
 		if len(m.Buckets) > 0 && slices.Contains(s.Metrics, "equivalent") {
 			names := make([]string, 0, len(m.Buckets))

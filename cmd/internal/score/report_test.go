@@ -15,7 +15,7 @@ func TestReport(t *testing.T) {
 	// a is right on examples 1-3, b on 2-6; both on 2 and 3.
 	for i := 1; i <= 6; i++ {
 		key := string(rune('0' + i))
-		r.Add(Entry{Model: "a", Key: key, Bucket: "find", Metrics: []Metric{{"equivalent", i <= 3}, {"executed", true}}, LatencyMS: int64(100 * i)})
+		r.Add(Entry{Model: "a", Key: key, Bucket: "find", Metrics: []Metric{{"equivalent", i <= 3}, {"executed", true}}, Values: []Value{{"xmaner", float64(i) / 8}}, LatencyMS: int64(100 * i)})
 		r.Add(Entry{Model: "b", Key: key, Bucket: "aggregate/2", Metrics: []Metric{{"equivalent", i >= 2}, {"executed", i != 1}},
 			Prompt: 1000, Cached: 200, Output: 100, LatencyMS: 50, FromCache: i == 6})
 	}
@@ -25,6 +25,9 @@ func TestReport(t *testing.T) {
 	a, b := s.Models["a"], s.Models["b"]
 	if a.Answers != 6 || a.Counts["equivalent"] != 3 || b.Counts["equivalent"] != 5 || b.Counts["executed"] != 5 {
 		t.Fatalf("counts: a %+v, b %+v", a.Counts, b.Counts)
+	}
+	if a.Means["xmaner"] != 21.0/48 || a.Buckets["find"].Means["xmaner"] != 21.0/48 || b.Means["xmaner"] != 0 {
+		t.Errorf("means: a %v, b %v", a.Means, b.Means)
 	}
 	if got := a.Rates["equivalent"]; got.Rate != 0.5 || got.Low >= 0.5 || got.High <= 0.5 {
 		t.Errorf("rate of a: %+v", got)
@@ -61,9 +64,10 @@ func TestReport(t *testing.T) {
 	}
 	var back struct {
 		Models map[string]struct {
-			Answers    int `json:"answers"`
-			Equivalent int `json:"equivalent"`
-			Executed   int `json:"executed"`
+			Answers    int     `json:"answers"`
+			Equivalent int     `json:"equivalent"`
+			Executed   int     `json:"executed"`
+			Xmaner     float64 `json:"xmaner"`
 			Rates      map[string]Rate
 		} `json:"models"`
 		Comparisons []Comparison `json:"comparisons"`
@@ -73,6 +77,9 @@ func TestReport(t *testing.T) {
 	}
 	if m := back.Models["b"]; m.Answers != 6 || m.Equivalent != 5 || m.Executed != 5 || m.Rates["executed"].Rate != 5.0/6 {
 		t.Errorf("JSON of b: %+v", m)
+	}
+	if back.Models["a"].Xmaner != 21.0/48 {
+		t.Errorf("JSON xmaner of a: %v", back.Models["a"].Xmaner)
 	}
 	if len(back.Comparisons) != 2 || back.Comparisons[0].BOnly != 3 {
 		t.Errorf("JSON comparisons: %+v", back.Comparisons)
@@ -86,6 +93,7 @@ func TestReport(t *testing.T) {
 		"  executed            5   83.3%  [43.6%, 97.0%]",
 		"equivalent: a vs b on 6 examples: 1 W / 3 L, p = 0.62",
 		"  equivalent by  find 3/6",
+		"  xmaner         mean 0.438",
 	} {
 		if !strings.Contains(text.String(), line+"\n") {
 			t.Errorf("no line %q in\n%s", line, text.String())

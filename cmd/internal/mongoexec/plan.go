@@ -77,10 +77,6 @@ func Prepare(answer string) (*Plan, error) {
 	case q.Operation == "error":
 		return nil, &Refusal{Reason: "an {\"error\": …} answer: no query to execute"}
 	}
-	j, err := q.JSON()
-	if err != nil {
-		return nil, &Refusal{Reason: "no executable form: " + err.Error()}
-	}
 	var raw struct {
 		Type       string `bson:"type"`
 		Collection string `bson:"collection"`
@@ -106,6 +102,18 @@ func Prepare(answer string) (*Plan, error) {
 	}
 	if !readOps[op] {
 		return nil, &Refusal{Reason: fmt.Sprintf("%s is not one of the read operations: refused, not sent", op), Unsafe: true}
+	}
+	// Another database than the one given, or none: the query is not the
+	// one it would be where it was written.
+	if strings.Contains(answer, "getSiblingDB") || strings.Contains(answer, "getMongo") {
+		return nil, &Refusal{Reason: "names another database (getSiblingDB): not executed"}
+	}
+	if q.DBLevel() && q.Collection == "" {
+		return nil, &Refusal{Reason: fmt.Sprintf("db.%s runs on no collection: not executed", op)}
+	}
+	j, err := q.JSON()
+	if err != nil {
+		return nil, &Refusal{Reason: "no executable form: " + err.Error()}
 	}
 	if err := bson.UnmarshalExtJSON([]byte(j), false, &raw); err != nil {
 		return nil, &Refusal{Reason: "values the server cannot be sent: " + err.Error()}

@@ -26,6 +26,8 @@ func TestPrepareReads(t *testing.T) {
 		{`db.orders.aggregate([{$sortByCount: "$a"}])`, "aggregate", "orders", true},
 		{`[{"$match": {"a": 1}}]`, "aggregate", "", false},
 		{`{"status": "A"}`, "find", "", false},
+		{`{"find": "orders", "filter": {"a": 1}}`, "find", "orders", false},
+		{`db.getCollection("orders").find({a: 1}).forEach(printjson)`, "find", "orders", false},
 	}
 	for _, tt := range tests {
 		p, err := Prepare(tt.answer)
@@ -62,6 +64,16 @@ func TestPrepareRefuses(t *testing.T) {
 		{`db.orders.aggregate([{$group: {_id: 1, x: {$accumulator: {init: "f"}}}}])`, true, "$accumulator"},
 		{`db.orders.aggregate([{$currentOp: {}}])`, true, "$currentOp"},
 		{`{"$where": "1"}`, true, "$where"},
+		{`db.orders.mapReduce(function() {}, function() {}, {out: "x"})`, true, "mapReduce"},
+		{`db.orders.bulkWrite([])`, true, "bulkWrite"},
+		{`db.orders.watch()`, true, "watch"},
+		{`db.runCommand({insert: "orders", documents: [{a: 1}]})`, true, "insert"},
+		{`{"insert": "orders", "documents": [{"a": 1}]}`, true, "insert"},
+		{`{"aggregate": "orders", "pipeline": [{"$out": "x"}], "cursor": {}}`, true, "$out"},
+		{`db.adminCommand({shutdown: 1})`, true, "adminCommand"},
+		{`db.getSiblingDB("admin").orders.find()`, false, "another database"},
+		{`db.aggregate([{$documents: [{a: 1}]}])`, false, "no collection"},
+		{`db.orders.find().explain()`, false, "no executable form"},
 		{`var x = 1; db.orders.find()`, false, "script"},
 		{`{"error": "no query answers this"}`, false, "error"},
 		{`not a query at all (`, false, "not a query"},

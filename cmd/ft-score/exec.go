@@ -26,11 +26,11 @@ type execFlags struct {
 	DBField        string        `name:"db-field" help:"Take each line's database from this dot path of the line, such as metadata.db_id (kept by ft-format --keep)." placeholder:"PATH"`
 	Collection     string        `name:"collection" help:"The collection of queries that name none (a bare filter or pipeline)." placeholder:"NAME"`
 	Match          string        `name:"match" help:"Compare rows by field name (columns) or by their values only (values)." enum:"columns,values" default:"columns"`
-	SurplusColumns int           `name:"surplus-columns" help:"Fields an answer's row may have past the expected row's." default:"2" placeholder:"N"`
-	QueryTimeout   time.Duration `name:"query-timeout" help:"Time limit of each query, sent to the server as maxTimeMS." default:"5s" placeholder:"D"`
-	MaxRows        int           `name:"max-rows" help:"Rows read of an expected query; an answer is read one row past the expected count at most." default:"1000" placeholder:"N"`
-	ReadPreference string        `name:"read-preference" help:"primary, primaryPreferred, secondary, secondaryPreferred or nearest." default:"primary" placeholder:"MODE"`
-	ConnectTimeout time.Duration `name:"connect-timeout" help:"How long one try waits for the server; a query is tried 3 times before the run ends with exit 5." default:"10s" placeholder:"D"`
+	SurplusColumns int           `name:"surplus-columns" help:"Fields an answer's row may have past the expected row's (default ${default})." default:"2" placeholder:"N"`
+	QueryTimeout   time.Duration `name:"query-timeout" help:"Time limit of each query, sent to the server as maxTimeMS (default ${default})." default:"5s" placeholder:"D"`
+	MaxRows        int           `name:"max-rows" help:"Rows read of an expected query (default ${default}); an answer is read one row past the expected count at most." default:"1000" placeholder:"N"`
+	ReadPreference string        `name:"read-preference" help:"primary (default), primaryPreferred, secondary, secondaryPreferred or nearest." default:"primary" placeholder:"MODE"`
+	ConnectTimeout time.Duration `name:"connect-timeout" help:"How long one try waits for the server (default ${default}); a query is tried 3 times before the run ends with exit 5." default:"10s" placeholder:"D"`
 }
 
 // execMetrics are the metrics a database adds, which --metric may name

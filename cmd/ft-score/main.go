@@ -46,7 +46,7 @@ type flags struct {
 }
 
 var help = cli.Help{
-	Summary: "Score saved answers to MongoDB questions by structure, offline: parsed, exact, equivalent, diff; a report per model.",
+	Summary: "Score saved answers to MongoDB questions by structure, offline: parsed, exact, equivalent, diff; with a database also by execution, read-only: executed, result_match, xmaner; a report per model.",
 	Examples: []string{
 		"ft-ask --model gpt-4o-mini --model ft:gpt-4o-mini-2024-07-18:acme::abc val.jsonl | ft-score --report report.json > scored.jsonl",
 		"ft-score --pairs dpo.jsonl answers.jsonl > /dev/null && ft-validate dpo.jsonl",

@@ -262,3 +262,28 @@ func TestServerGoesAway(t *testing.T) {
 		t.Errorf("giving up took %s", d)
 	}
 }
+
+// TestSlowQuery: a query over --query-timeout on a server that answers
+// everything else is not executed, with the reason; it is not taken for a
+// server that went away.
+func TestSlowQuery(t *testing.T) {
+	srv, err := mongotest.Start(mongotest.Options{Load: []string{"shop.orders=" + sampleData},
+		Slow: "slowpoke", Delay: 1500 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	s := newScorer(t, srv.URI(), Config{QueryTimeout: 500 * time.Millisecond, Attempts: 2, Backoff: 10 * time.Millisecond})
+	ctx := context.Background()
+	sc, err := s.Score(ctx, "shop", `db.orders.find({status: "shipped"})`, `db.orders.find({status: "shipped", note: {$ne: "slowpoke"}})`)
+	if err != nil {
+		t.Fatalf("a slow query ended the run: %v", err)
+	}
+	if sc.Executed || !strings.Contains(sc.Reason, "timed out after 500ms") {
+		t.Errorf("%+v: want not executed, timed out", sc)
+	}
+	sc, err = s.Score(ctx, "shop", `db.orders.find({status: "shipped"})`, `db.orders.find({status: "shipped"})`)
+	if err != nil || !sc.ResultMatch {
+		t.Errorf("after the slow query: %+v, %v", sc, err)
+	}
+}

@@ -41,6 +41,8 @@ type Server struct {
 	conns     map[net.Conn]bool
 	stopAfter int // close everything once this many commands were received; 0: never
 	stopped   bool
+	slow      string
+	delay     time.Duration
 }
 
 // startDir is the working directory the process started in, which for a
@@ -95,6 +97,10 @@ type Options struct {
 	// StopAfter makes the server go away, every connection and the listener
 	// closed, once it has received this many commands; 0 means never.
 	StopAfter int
+	// Slow holds back each command whose filter or pipeline mentions this
+	// text by Delay before it is forwarded: a slow query on a live server.
+	Slow  string
+	Delay time.Duration
 }
 
 // Start runs a server. Commands sent while loading are not recorded: the
@@ -136,7 +142,7 @@ func Start(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{proc: proc, stdin: stdin, backend: backend, ln: ln,
-		conns: map[net.Conn]bool{}, stopAfter: opts.StopAfter}
+		conns: map[net.Conn]bool{}, stopAfter: opts.StopAfter, slow: opts.Slow, delay: opts.Delay}
 	go s.accept()
 	return s, nil
 }
@@ -230,8 +236,12 @@ func (s *Server) serve(client net.Conn) {
 		if err != nil {
 			return
 		}
-		if !s.record(msg) {
+		cmd, ok := s.record(msg)
+		if !ok {
 			return
+		}
+		if s.slow != "" && cmd.Doc != nil && strings.Contains(cmd.Doc.String(), s.slow) {
+			time.Sleep(s.delay)
 		}
 		if _, err := server.Write(msg); err != nil {
 			return
@@ -241,19 +251,19 @@ func (s *Server) serve(client net.Conn) {
 
 // record notes the command in msg and reports whether it is to be
 // forwarded: not once the server has gone away.
-func (s *Server) record(msg []byte) bool {
+func (s *Server) record(msg []byte) (Command, bool) {
 	cmd := parseCommand(msg)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.stopped {
-		return false
+		return cmd, false
 	}
 	s.cmds = append(s.cmds, cmd)
 	if s.stopAfter > 0 && len(s.cmds) >= s.stopAfter {
 		s.stopLocked()
-		return false
+		return cmd, false
 	}
-	return true
+	return cmd, true
 }
 
 // Wire protocol opcodes, from MongoDB's wire protocol reference.

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -80,6 +81,16 @@ func Binary() (string, error) {
 			return
 		}
 		binPath = filepath.Join(tmp, "ferret")
+		// go test ./... runs the test binaries of several packages at once,
+		// and go build does not share a compile in progress between
+		// processes: without the lock a cold cache compiles FerretDB once
+		// per package. With it the first compiles and the others only link.
+		if lock, err := os.OpenFile(filepath.Join(os.TempDir(), "ft-ferret-build.lock"), os.O_CREATE|os.O_RDWR, 0o644); err == nil {
+			defer lock.Close()
+			if syscall.Flock(int(lock.Fd()), syscall.LOCK_EX) == nil {
+				defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
+			}
+		}
 		build := exec.Command("go", "build", "-C", dir, "-o", binPath, ".")
 		build.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly")
 		if out, err := build.CombinedOutput(); err != nil {

@@ -342,7 +342,9 @@ func (j *job) line(r *jsonl.Reader) error {
 		e.Values = append(e.Values, score.Value{Name: "xmaner", Value: *ex.XMaNeR})
 	}
 	j.report.Add(e)
-	if j.pairW != nil && !metricOf(ms, j.f.Metric) {
+	// A line without the metric (an expected query the database cannot
+	// run) says nothing of the answer: it makes no pair.
+	if v, ok := metricOf(ms, j.f.Metric); j.pairW != nil && ok && !v {
 		return j.pair(&a)
 	}
 	return nil
@@ -378,13 +380,13 @@ func queryText(raw json.RawMessage, nullable bool) (string, error) {
 	return "", fmt.Errorf("%s is not a string, a document or an array", raw)
 }
 
-func metricOf(ms []score.Metric, name string) bool {
+func metricOf(ms []score.Metric, name string) (value, ok bool) {
 	for _, m := range ms {
 		if m.Name == name {
-			return m.Value
+			return m.Value, true
 		}
 	}
-	return false
+	return false, false
 }
 
 // write writes the input line with the scores after its own keys.

@@ -11,7 +11,6 @@
 package mongoexec
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -88,12 +87,11 @@ func Prepare(answer string) (*Plan, error) {
 		Pipeline   bson.A `bson:"pipeline"`
 		Field      string `bson:"field"`
 		Options    bson.D `bson:"options"`
-		Args       bson.A `bson:"args"`
 	}
 	// The operation is checked on what the reader found before any value is
 	// decoded, so that a write is refused even when its arguments are odd.
 	op := q.Operation
-	if len(q.Modifiers) > 0 && (op == "find") {
+	if op == "find" {
 		for _, m := range q.Modifiers {
 			if m == "count" || m == "itcount" || m == "size" {
 				op = "count"
@@ -226,17 +224,3 @@ func (p *Plan) Ordered() bool {
 	}
 	return false
 }
-
-// Stages lists the plan's top-level pipeline stages, for messages.
-func (p *Plan) Stages() string {
-	var names []string
-	for _, st := range p.Pipeline {
-		if d, ok := st.(bson.D); ok && len(d) > 0 {
-			names = append(names, d[0].Key)
-		}
-	}
-	return strings.Join(names, ",")
-}
-
-// ErrNoCollection is returned when neither query names a collection.
-var ErrNoCollection = errors.New("no collection named by the query or the expected one")

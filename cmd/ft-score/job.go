@@ -78,6 +78,7 @@ type job struct {
 	pairW  *jsonl.Writer
 	rej    *cli.AtomicFile
 	rejW   *jsonl.Writer
+	temps  temps
 	bad    int // lines that are not answers
 	nPairs int
 	noPair int // failed answers with no prompt or no text to make a pair of
@@ -85,11 +86,16 @@ type job struct {
 
 func newJob(f *flags, stdout, stderr io.Writer) (*job, error) {
 	j := &job{f: f, out: jsonl.NewWriter(stdout), stderr: stderr, report: score.NewReport(nil)}
+	if f.Pairs != "" || f.Rejects != "" {
+		j.temps.watch()
+	}
 	if f.Pairs != "" {
 		a, err := cli.CreateAtomic(f.Pairs)
 		if err != nil {
+			j.temps.stop()
 			return nil, cli.Errorf(cli.ExitUnreadable, "--pairs: %v", err)
 		}
+		j.temps.add(a)
 		j.pairs, j.pairW = a, jsonl.NewWriter(a)
 	}
 	if f.Rejects != "" {
@@ -98,8 +104,10 @@ func newJob(f *flags, stdout, stderr io.Writer) (*job, error) {
 			if j.pairs != nil {
 				j.pairs.Abort()
 			}
+			j.temps.stop()
 			return nil, cli.Errorf(cli.ExitUnreadable, "--rejects: %v", err)
 		}
+		j.temps.add(a)
 		j.rej, j.rejW = a, jsonl.NewWriter(a)
 	}
 	return j, nil
@@ -112,6 +120,7 @@ func (j *job) run(files []string, stdin io.Reader) int {
 	if j.rej != nil {
 		defer j.rej.Abort()
 	}
+	defer j.temps.stop()
 	for _, arg := range files {
 		if err := j.file(arg, stdin); err != nil {
 			// The lines scored before a database went away are kept.
@@ -304,8 +313,10 @@ func (j *job) line(r *jsonl.Reader) error {
 	}
 	var res score.Result
 	if a.Answer == nil {
+		// Scored as the empty answer for its complexity, but never right,
+		// even against an empty expected answer.
 		res = score.Score(a.Expected, "")
-		res.ParseError = nil
+		res.Parsed, res.Exact, res.Equivalent, res.ParseError, res.Diff = false, false, false, nil, nil
 		res.Reason = "no answer"
 		if a.Error != nil && a.Error.Message != "" {
 			res.Reason = "no answer: " + a.Error.Message
@@ -316,6 +327,9 @@ func (j *job) line(r *jsonl.Reader) error {
 	ms := res.Metrics()
 	var ex *execResult
 	if j.exec != nil {
+		if err := j.ctx.Err(); err != nil {
+			return err
+		}
 		er, exms, err := j.exec.score(j.ctx, j, fmt.Sprintf("%s:%d", r.Name(), r.Line()), r.Bytes(), a.Expected, a.Answer)
 		if err != nil {
 			return err

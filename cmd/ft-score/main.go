@@ -79,14 +79,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if uri == "" && isExecMetric(f.Metric) {
 		return cli.Report(stderr, name, cli.Errorf(cli.ExitUsage, "--metric %s needs a database: --mongo-uri or MONGODB_URI", f.Metric))
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	j, err := newJob(&f, stdout, stderr)
 	if err != nil {
 		return cli.Report(stderr, name, err)
 	}
-	j.ctx = ctx
+	j.ctx = context.Background()
 	if uri != "" {
+		// A query in flight is cancelled, and the client disconnected, rather
+		// than the process killed mid-request; offline, the signals keep
+		// their default.
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+		defer stop()
+		j.ctx = ctx
 		e, err := newExecutor(&f.execFlags, uri)
 		if err != nil {
 			return cli.Report(stderr, name, err)

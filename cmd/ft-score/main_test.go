@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/goccy/go-json"
 	"github.com/rogpeppe/go-internal/testscript"
@@ -24,7 +25,22 @@ func TestScript(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
-		Cmds:                map[string]func(ts *testscript.TestScript, neg bool, args []string){"json": jsonCmd, "mongo": mongotest.Cmd},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"json":  jsonCmd,
+			"mongo": mongotest.Cmd,
+			// waitfile GLOB: wait for a file a background ft-score creates.
+			"waitfile": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 1 {
+					ts.Fatalf("usage: waitfile GLOB")
+				}
+				for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+					if m, _ := filepath.Glob(ts.MkAbs(args[0])); len(m) > 0 {
+						return
+					}
+				}
+				ts.Fatalf("no file %s", args[0])
+			},
+		},
 	})
 }
 
@@ -89,6 +105,7 @@ func TestExitCodes(t *testing.T) {
 	wrong := `{"model":"m","expected":"db.c.find({a: 1})","answer":"db.c.find({a: 2})"}` + "\n"
 	ok := write("ok.jsonl", good)
 	half := write("half.jsonl", good+wrong)
+	nullVsEmpty := write("null.jsonl", `{"model":"m","expected":"","answer":null}`+"\n")
 	noAnswer := write("noanswer.jsonl", `{"model":"m","expected":"db.c.find()"}`+"\n")
 	notJSON := write("notjson.jsonl", "hello\nworld\n")
 	mixed := write("mixed.jsonl", good+"hello\n")
@@ -107,6 +124,7 @@ func TestExitCodes(t *testing.T) {
 		{"min-rate missed", []string{"--min-rate", "0.6", half}, "", 1},
 		{"min-rate of the model", []string{"--min-rate", "0.6", "--model", "m", half}, "", 1},
 		{"min-rate of an absent model", []string{"--min-rate", "0.1", "--model", "x", half}, "", 1},
+		{"a null answer is never right", []string{"--min-rate", "0.1", nullVsEmpty}, "", 1},
 		{"min-rate by exact", []string{"--min-rate", "0.5", "--metric", "exact", half}, "", 0},
 		{"min-rate above 1", []string{"--min-rate", "1.5", ok}, "", 2},
 		{"model without min-rate", []string{"--model", "m", ok}, "", 2},

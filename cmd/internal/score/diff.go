@@ -14,6 +14,16 @@ type Diff struct {
 	Stages     *Delta  `json:"stages,omitempty"`
 	Operators  *Delta  `json:"operators,omitempty"`
 	Fields     *Delta  `json:"fields,omitempty"`
+	// Values are the values that differ where both queries have the same
+	// path: a value, a sort direction, a string for a number.
+	Values []ValueChange `json:"values,omitempty"`
+}
+
+// ValueChange is a value at one path of both queries, written as JSON.
+type ValueChange struct {
+	Path     string `json:"path"`
+	Expected string `json:"expected"`
+	Answer   string `json:"answer"`
 }
 
 // Change is a name that differs.
@@ -37,7 +47,7 @@ type Item struct {
 // Empty reports whether the diff found nothing: the queries differ only in
 // values or order, which the reason then tells.
 func (d *Diff) Empty() bool {
-	return d.Collection == nil && d.Operation == nil && d.Stages == nil && d.Operators == nil && d.Fields == nil
+	return d.Collection == nil && d.Operation == nil && d.Stages == nil && d.Operators == nil && d.Fields == nil && d.Values == nil
 }
 
 type parts struct{ stages, operators, fields []Item }
@@ -56,7 +66,41 @@ func diff(e, a *value) *Diff {
 	d.Stages = delta(pe.stages, pa.stages)
 	d.Operators = delta(pe.operators, pa.operators)
 	d.Fields = delta(pe.fields, pa.fields)
+	d.Values = changedValues(e, a, "", nil)
 	return d
+}
+
+// maxValues bounds the values a diff lists: a query rewritten throughout
+// differs everywhere, and the first few say where.
+const maxValues = 20
+
+// changedValues lists the leaves that differ at the paths both queries
+// have; what only one has is in the stages, operators and fields.
+func changedValues(e, a *value, path string, out []ValueChange) []ValueChange {
+	if len(out) >= maxValues {
+		return out
+	}
+	switch {
+	case e.kind == 'o' && a.kind == 'o':
+		for i, k := range e.keys {
+			if path == "" && (k == "type" || k == "collection") {
+				continue // the diff's collection and operation
+			}
+			if av := a.get(k); av != nil {
+				out = changedValues(e.vals[i], av, join(path, k), out)
+			}
+		}
+	case e.kind == 'a' && a.kind == 'a' && len(e.vals) == len(a.vals):
+		for i := range e.vals {
+			out = changedValues(e.vals[i], a.vals[i], fmt.Sprintf("%s[%d]", path, i), out)
+		}
+	case e.kind == 'a' && a.kind == 'a':
+		// Arrays of other lengths do not line up; the stages and the
+		// reason tell how they differ.
+	case differ(e, a, path) != "":
+		out = append(out, ValueChange{orTop(path), e.String(), a.String()})
+	}
+	return out
 }
 
 func str(v *value) string {

@@ -80,14 +80,24 @@ func normCond(c *value) *value {
 	if k, v, _ := c.single(); k == "$eq" && eqUnwrappable(v) {
 		return v
 	}
+	return normOps(c)
+}
+
+// normOps normalizes an operator document where it must stay one: under
+// $not or $elemMatch, {$eq: 5} is not 5, which MongoDB would refuse or
+// read otherwise.
+func normOps(c *value) *value {
+	if !c.operatorDoc() || c.extLiteral() {
+		return c
+	}
 	c.set = true
 	for i, k := range c.keys {
 		switch k {
 		case "$not":
-			c.vals[i] = normCond(c.vals[i])
+			c.vals[i] = normOps(c.vals[i])
 		case "$elemMatch":
 			if c.vals[i].operatorDoc() {
-				c.vals[i] = normCond(c.vals[i])
+				c.vals[i] = normOps(c.vals[i])
 			} else {
 				c.vals[i] = normFilter(c.vals[i])
 			}

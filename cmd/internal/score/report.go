@@ -19,6 +19,10 @@ import (
 type Metric struct {
 	Name  string
 	Value bool
+	// Flaw marks a metric that is bad to have, such as unsafe: it is
+	// counted and rated, but comparisons, which count the examples a
+	// model gets right, leave it out.
+	Flaw bool
 }
 
 // Value is one graded judgement of an answer, between 0 and 1, such as the
@@ -50,6 +54,7 @@ type Entry struct {
 type Report struct {
 	price   func(model string) (Price, bool)
 	metrics []string // in the order first seen
+	flaws   map[string]bool
 	values  []string
 	models  []string
 	acc     map[string]*modelAcc
@@ -79,7 +84,7 @@ func NewReport(price func(string) (Price, bool)) *Report {
 	if price == nil {
 		price = InferencePrice
 	}
-	return &Report{price: price, acc: map[string]*modelAcc{}}
+	return &Report{price: price, acc: map[string]*modelAcc{}, flaws: map[string]bool{}}
 }
 
 // Add counts one scored answer.
@@ -107,6 +112,9 @@ func (r *Report) Add(e Entry) {
 	for _, x := range e.Metrics {
 		if !slices.Contains(r.metrics, x.Name) {
 			r.metrics = append(r.metrics, x.Name)
+		}
+		if x.Flaw {
+			r.flaws[x.Name] = true
 		}
 		if x.Value {
 			m.counts[x.Name]++
@@ -276,6 +284,9 @@ func (r *Report) Summary() Summary {
 		s.Models[name] = ms
 	}
 	for mi, metric := range r.metrics {
+		if r.flaws[metric] {
+			continue
+		}
 		for i, a := range r.models {
 			for _, b := range r.models[i+1:] {
 				c, ok := r.compare(metric, mi, a, b)

@@ -15,11 +15,11 @@ func TestReport(t *testing.T) {
 	// a is right on examples 1-3, b on 2-6; both on 2 and 3.
 	for i := 1; i <= 6; i++ {
 		key := string(rune('0' + i))
-		r.Add(Entry{Model: "a", Key: key, Bucket: "find", Metrics: []Metric{{"equivalent", i <= 3}, {"executed", true}}, Values: []Value{{"xmaner", float64(i) / 8}}, LatencyMS: int64(100 * i)})
-		r.Add(Entry{Model: "b", Key: key, Bucket: "aggregate/2", Metrics: []Metric{{"equivalent", i >= 2}, {"executed", i != 1}},
+		r.Add(Entry{Model: "a", Key: key, Bucket: "find", Metrics: []Metric{{"equivalent", i <= 3, false}, {"executed", true, false}, {"unsafe", i == 1, true}}, Values: []Value{{"xmaner", float64(i) / 8}}, LatencyMS: int64(100 * i)})
+		r.Add(Entry{Model: "b", Key: key, Bucket: "aggregate/2", Metrics: []Metric{{"equivalent", i >= 2, false}, {"executed", i != 1, false}},
 			Prompt: 1000, Cached: 200, Output: 100, LatencyMS: 50, FromCache: i == 6})
 	}
-	r.Add(Entry{Model: "c", Key: "other", Metrics: []Metric{{"equivalent", true}}, Error: true})
+	r.Add(Entry{Model: "c", Key: "other", Metrics: []Metric{{"equivalent", true, false}}, Error: true})
 	s := r.Summary()
 
 	a, b := s.Models["a"], s.Models["b"]
@@ -44,7 +44,11 @@ func TestReport(t *testing.T) {
 	if b.FromCache != 1 || s.Models["c"].Errors != 1 {
 		t.Errorf("from cache %d, errors %d", b.FromCache, s.Models["c"].Errors)
 	}
-	// c shares no example with a or b: no comparison of it.
+	if a.Counts["unsafe"] != 1 {
+		t.Errorf("unsafe of a: %d", a.Counts["unsafe"])
+	}
+	// c shares no example with a or b: no comparison of it; unsafe is a
+	// flaw, not compared.
 	want := []Comparison{
 		{Metric: "equivalent", A: "a", B: "b", Examples: 6, AOnly: 1, BOnly: 3, PValue: McNemar(1, 3)},
 		{Metric: "executed", A: "a", B: "b", Examples: 6, AOnly: 1, BOnly: 0, PValue: 1},
@@ -115,6 +119,14 @@ func TestDiff(t *testing.T) {
 		`"stages":{"missing":[{"name":"$sort","path":"pipeline[2]"}]},` +
 		`"operators":{"missing":[{"name":"$gt","path":"pipeline[0].$match.qty.$gt"}],"extra":[{"name":"$gte","path":"pipeline[0].$match.qty.$gte"}]},` +
 		`"fields":{"missing":[{"name":"cust","path":"pipeline[1].$group._id"},{"name":"n","path":"pipeline[2].$sort.n"}],"extra":[{"name":"customer","path":"pipeline[1].$group._id"}]}}`
+	if string(got) != want {
+		t.Errorf("diff\n%s\nwant\n%s", got, want)
+	}
+
+	// A change of value or direction is where both have the same path.
+	r = Score(`db.c.find({qty: 5, s: "A"}).sort({d: 1})`, `db.c.find({s: "B", qty: "5"}).sort({d: -1})`)
+	got, _ = json.Marshal(r.Diff)
+	want = `{"values":[{"path":"filter.qty","expected":"5","answer":"\"5\""},{"path":"filter.s","expected":"\"A\"","answer":"\"B\""},{"path":"sort.d","expected":"1","answer":"-1"}]}`
 	if string(got) != want {
 		t.Errorf("diff\n%s\nwant\n%s", got, want)
 	}

@@ -72,11 +72,11 @@ func Score(expected, answer string) Result {
 			r.Equivalent = true
 			return r
 		}
-		if eerr != nil {
-			r.Reason = "the expected query cannot be compared but as code, and the code differs: " + eerr.Error()
-		} else {
-			r.Reason = "the answer cannot be compared but as code, and the code differs: " + aerr.Error()
+		which, err := "the expected query", eerr
+		if err == nil {
+			which, err = "the answer", aerr
 		}
+		r.Reason = fmt.Sprintf("%s has %v, and as mongosh code the two differ", which, err)
 		return r
 	}
 	r.Reason = compare(ev, av)
@@ -92,7 +92,7 @@ func Score(expected, answer string) Result {
 // Metrics returns the judgements the report counts, in the order it lists
 // them.
 func (r *Result) Metrics() []Metric {
-	return []Metric{{"parsed", r.Parsed}, {"exact", r.Exact}, {"equivalent", r.Equivalent}, {"unsafe", r.Unsafe}}
+	return []Metric{{"parsed", r.Parsed, false}, {"exact", r.Exact, false}, {"equivalent", r.Equivalent, false}, {"unsafe", r.Unsafe, true}}
 }
 
 // Equivalent reports whether answer is the same query as expected, and why
@@ -122,7 +122,7 @@ func canonical(q *mongoquery.Query) (*value, error) {
 		if errors.Is(err, mongoquery.ErrScript) {
 			return nil, err
 		}
-		return nil, fmt.Errorf("no JSON form: %w", err)
+		return nil, fmt.Errorf("no JSON form (%w)", err)
 	}
 	v, err := decodeValue(text)
 	if err != nil {

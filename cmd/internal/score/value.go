@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -58,6 +59,13 @@ func readValue(dec *json.Decoder) (*value, error) {
 				el, err := readValue(dec)
 				if err != nil {
 					return nil, err
+				}
+				if i := slices.Index(v.keys, key); i >= 0 {
+					// As in JavaScript, a repeated key keeps its first
+					// place and takes the last value: mongosh sends
+					// {a: 1, a: {$gt: 0}} as {a: {$gt: 0}}.
+					v.vals[i] = el
+					continue
 				}
 				v.keys = append(v.keys, key)
 				v.vals = append(v.vals, el)

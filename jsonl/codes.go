@@ -93,7 +93,7 @@ var Codes = []Code{
 	{CodeSpecialToken, SeverityError, "text contains a special token such as <|endoftext|> or <|fim_suffix|>, which OpenAI rejects", "remove the token or break it up (\"< |endoftext| >\")"},
 	{CodeTooManyTokens, SeverityError, "the example has more tokens than the model's per-example limit: OpenAI would truncate it", "shorten or split the example, or pick a model with a larger limit (--model)"},
 	{CodeAnswerNotJSON, SeverityError, "with --answer-json: an assistant answer (or completion) does not parse as JSON", "make the answer valid JSON, or drop --answer-json"},
-	{CodeTooFew, SeverityError, "the file has fewer valid examples than --min-examples (default 10, OpenAI's minimum)", "add examples; 50 to 100 usually show a clear improvement"},
+	{CodeTooFew, SeverityError, "the file has fewer valid examples than OpenAI accepts: 10 in a training file, 1 in a validation file (or --min-examples)", "add examples; 50 to 100 usually show a clear improvement"},
 	{CodeDuplicateExample, SeverityWarning, "the line is an exact duplicate (same JSON, whitespace aside) of an earlier line, which the message names", "drop the copy (--strict rejects it)"},
 	{CodeMissingSystem, SeverityWarning, "a chat or preference example has no system message", "add the system prompt you will use at inference"},
 	{CodeSystemPromptDiffers, SeverityWarning, "reported after the last line: examples whose system prompt differs from the one most of the file uses", "use the same system prompt as at inference everywhere, unless the variation is deliberate"},

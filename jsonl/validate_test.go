@@ -89,6 +89,8 @@ var codeCases = []codeCase{
 	{name: "no completion", line: `{"prompt":"p"}`, code: CodeMissingKey, path: "completion"},
 	{name: "no preferred output", line: `{"input":{"messages":[` + usr + `]},"non_preferred_output":[` + asst + `]}`, code: CodeMissingKey, path: "preferred_output"},
 	{name: "content number", line: chat("", `{"role":"user","content":5}`, asst), code: CodeInvalidType, path: "messages[0].content", in: "number 5"},
+	{name: "metadata string", line: chat(`"metadata":"shop"`, sys, usr, asst), code: CodeInvalidType, path: "metadata", in: "object"},
+	{name: "completion metadata array", line: `{"prompt":"p","completion":"c","metadata":[1]}`, code: CodeInvalidType, path: "metadata"},
 	{name: "messages object", line: `{"messages":{"role":"user"}}`, code: CodeInvalidType, path: "messages"},
 	{name: "name number", line: chat("", `{"role":"user","content":"Q","name":1}`, asst), code: CodeInvalidType, path: "messages[0].name"},
 	{name: "parallel_tool_calls string", line: chat(`"parallel_tool_calls":"yes"`, usr, asst), code: CodeInvalidType, path: "parallel_tool_calls"},
@@ -206,6 +208,9 @@ var validLines = []struct {
 	{"reinforcement", Rules{}, `{"messages":[{"role":"developer","content":"D"},` + usr + `],"reference_answer":"42","tools":[]}`},
 	{"reinforcement by extra key", Rules{}, `{"messages":[` + usr + `],"reference_answer":"42"}`},
 	{"completion", Rules{}, `{"prompt":"2+2 ->","completion":" 4\n"}`},
+	{"chat with metadata", Rules{}, chat(`"metadata":{"db_id":"shop","n":[1]}`, sys, usr, asst)},
+	{"preference with metadata", Rules{}, `{"input":{"messages":[` + sys + `,` + usr + `]},"preferred_output":[` + asst + `],"non_preferred_output":[{"role":"assistant","content":"B"}],"metadata":{}}`},
+	{"completion with metadata", Rules{}, `{"prompt":"p","completion":"c","metadata":{"k":"v"}}`},
 	{"empty prompt", Rules{}, `{"prompt":"","completion":"c"}`},
 	{"json answer", Rules{AnswerJSON: true}, chat("", sys, usr, `{"role":"assistant","content":"{\"find\":{}}"}`)},
 	{"under the limit", Rules{Limit: 3, Count: countMessages}, chat("", sys, usr, asst)},
@@ -287,7 +292,7 @@ func TestFinish(t *testing.T) {
 		message string
 	}{
 		{"enough", 2, []string{prompt("a"), prompt("b")}, nil, ""},
-		{"too few", 3, []string{prompt("a"), prompt("a2"), `[]`}, []string{"too_few_examples@0"}, "2 valid examples; OpenAI requires at least 3"},
+		{"too few", 3, []string{prompt("a"), prompt("a2"), `[]`}, []string{"too_few_examples@0"}, "2 valid examples; a training file needs at least 3"},
 		{"one odd prompt", 0, []string{prompt("a"), prompt("a" + " "), prompt("b"), prompt("a")}, nil, ""},
 		{"minority prompt", 0, []string{chat("", `{"role":"system","content":"usual"}`, usr, asst), chat("", `{"role":"system","content":"usual"}`, usr, `{"role":"assistant","content":"B"}`), chat("", `{"role":"system","content":"odd"}`, usr, asst), chat("", `{"role":"system","content":"usual"}`, usr, `{"role":"assistant","content":"C"}`)},
 			[]string{"system_prompt_differs@3"}, `"odd" (1 example: line 3) differs from the file's usual one "usual" (3 of 4 examples, first at line 1)`},
@@ -323,6 +328,8 @@ func TestDetectFormat(t *testing.T) {
 		{chat("", sys, usr, asst), FormatChat},
 		{chat(`"id":1`, sys, usr, asst), FormatChat}, // a system message marks chat: the key is a mistake
 		{chat(`"answer":"42"`, usr), FormatReinforcement},
+		{chat(`"metadata":{"db_id":"x"}`, usr, asst), FormatChat}, // metadata is not a grader's field
+		{chat(`"metadata":{},"answer":"42"`, usr), FormatReinforcement},
 		{chat("", `{"role":"developer","content":"D"}`, usr), FormatReinforcement},
 		{pref(usr, asst, asst), FormatPreference},
 		{`{"preferred_output":[]}`, FormatPreference},

@@ -101,6 +101,10 @@ func (j *job) run(inputs []string, stdin io.Reader, stdout io.Writer) error {
 
 // explain prints the achieved split and what kept it from the target.
 func (j *job) explain(p *split.Plan) {
+	if p.N == 0 {
+		j.notice("no examples in the input; both parts are empty")
+		return
+	}
 	target := split.Target(p.N, j.ratio)
 	if p.RawGrouped > 0 {
 		j.notice("warning: %d %s no user or assistant turn; each is kept with lines of the same bytes",
@@ -110,12 +114,10 @@ func (j *job) explain(p *split.Plan) {
 		j.notice("warning: one group has %d examples, more than the training target (%d) or the validation target (%d) allows; the split cannot reach the ratio (see --group-by, --no-group)",
 			p.Largest, target, p.N-target)
 	}
-	achieved := 0.0
-	if p.N > 0 {
-		achieved = float64(p.TrainN) / float64(p.N)
-	}
-	j.notice("%d training and %d validation examples (ratio %.4f, asked %g); %d %s, the largest of %d",
-		p.TrainN, p.ValN, achieved, j.ratio, p.Groups, plural(p.Groups, "group"), p.Largest)
+	achieved := float64(p.TrainN) / float64(p.N)
+	j.notice("%s training and %s validation %s (ratio %.4f, asked %g); %s %s, the largest of %s",
+		cli.Thousands(int64(p.TrainN)), cli.Thousands(int64(p.ValN)), "examples", achieved, j.ratio,
+		cli.Thousands(int64(p.Groups)), plural(p.Groups, "group"), cli.Thousands(int64(p.Largest)))
 }
 
 // write is pass 2: each line goes to its side, in input order. When stdout

@@ -41,6 +41,9 @@ func upload(ctx context.Context, f *flags, getenv func(string) string, stdin io.
 		}
 		threshold, partSize = n, n
 	}
+	if f.ExpiresAfter != 0 && (f.ExpiresAfter < openai.MinExpiry || f.ExpiresAfter > openai.MaxExpiry || f.ExpiresAfter%time.Second != 0) {
+		return cli.Errorf(cli.ExitUsage, "--expires-after %s: want whole seconds from 1h to 720h (30 days)", f.ExpiresAfter)
+	}
 	f.File = firstOf(f.File, "-")
 	if f.File == "-" && f.Validation == "-" {
 		return cli.Errorf(cli.ExitUsage, "the training and the validation file cannot both be stdin")
@@ -48,7 +51,7 @@ func upload(ctx context.Context, f *flags, getenv func(string) string, stdin io.
 	specs := []struct {
 		arg, split string
 		min        int
-	}{{f.File, "train", openAIMinExamples}, {f.Validation, "validation", 0}}
+	}{{f.File, "train", jsonl.MinExamples(false)}, {f.Validation, "validation", jsonl.MinExamples(true)}}
 	var files []*local
 	defer func() {
 		for _, l := range files {
@@ -65,20 +68,28 @@ func upload(ctx context.Context, f *flags, getenv func(string) string, stdin io.
 			return err
 		}
 		files = append(files, l)
+		if l.Stripped > 0 {
+			cli.Warnf(stderr, name, "%s: metadata left out of %s %s, as OpenAI takes no such key; sha256 and bytes are those of the %s sent",
+				l.Name, cli.Thousands(int64(l.Stripped)), plural(l.Stripped, "line"), size(l.Bytes))
+		}
 		errs, warns := 0, 0
+		var repeats cli.Repeats // the same error on every line is one mistake
 		for _, fd := range findings {
 			if fd.Severity == jsonl.SeverityError {
 				errs++
-				cli.Warnf(stderr, name, "%s", fd)
+				if repeats.Show(fd.Code, fd.Path) {
+					cli.Warnf(stderr, name, "%s", fd)
+				}
 			} else {
 				warns++
 			}
 		}
+		repeats.Flush(stderr, name)
 		if warns > 0 {
-			cli.Warnf(stderr, name, "%s: %d warnings (ft-validate %s lists them)", l.Name, warns, sp.arg)
+			cli.Warnf(stderr, name, "%s: %d %s (ft-validate %s lists them)", l.Name, warns, plural(warns, "warning"), sp.arg)
 		}
 		if errs > 0 {
-			refused = append(refused, fmt.Sprintf("%s: %d errors", l.Name, errs))
+			refused = append(refused, fmt.Sprintf("%s: %d %s", l.Name, errs, plural(errs, "error")))
 		}
 	}
 	if len(refused) > 0 {
@@ -91,8 +102,8 @@ func upload(ctx context.Context, f *flags, getenv func(string) string, stdin io.
 			if l.Bytes > threshold {
 				how = fmt.Sprintf("the Uploads API in %d parts", (l.Bytes+partSize-1)/partSize)
 			}
-			cli.Warnf(stderr, name, "dry run: would send %s (%s, %d examples, %s tokens) as %s through %s, unless a file with the same content is already there",
-				l.Name, size(l.Bytes), l.Examples, cli.Thousands(l.Tokens), l.remoteName(), how)
+			cli.Warnf(stderr, name, "dry run: would send %s (%s, %s, %s tokens) as %s through %s, unless a file with the same content is already there",
+				l.Name, size(l.Bytes), examples(l.Examples), cli.Thousands(l.Tokens), l.remoteName(), how)
 			w.Encode(line{File: openai.File{ID: "file-dry-run-" + l.SHA256[:hashTagLen], Object: "file", Bytes: l.Bytes, Filename: l.remoteName(), Purpose: purpose},
 				SHA256: l.SHA256, Examples: l.Examples, Tokens: l.Tokens, Split: l.Split, DryRun: true})
 		}
@@ -103,14 +114,15 @@ func upload(ctx context.Context, f *flags, getenv func(string) string, stdin io.
 	if err != nil {
 		return cli.WithCode(cli.ExitUsage, err)
 	}
-	s := &sender{client: client, stderr: stderr, progress: cli.IsTerminal(stderr), threshold: threshold, partSize: partSize, force: f.Force, retries: f.MaxRetries}
+	s := &sender{client: client, stderr: stderr, progress: cli.IsTerminal(stderr), threshold: threshold, partSize: partSize, force: f.Force,
+		retries: f.MaxRetries, expiry: f.ExpiresAfter, lookupFor: f.LookupFor, sleep: openai.Sleep}
 	for _, l := range files {
 		out, err := s.send(ctx, l)
 		if err != nil {
 			return err
 		}
 		if !out.Reused {
-			cli.Warnf(stderr, name, "%s: sent as %s (%s, %d examples, %s tokens)", l.Name, out.ID, size(l.Bytes), l.Examples, cli.Thousands(l.Tokens))
+			cli.Warnf(stderr, name, "%s: sent as %s (%s, %s, %s tokens)", l.Name, out.ID, size(l.Bytes), examples(l.Examples), cli.Thousands(l.Tokens))
 		}
 		w.Encode(out)
 		if err := w.Flush(); err != nil {
@@ -120,10 +132,16 @@ func upload(ctx context.Context, f *flags, getenv func(string) string, stdin io.
 	return nil
 }
 
-const (
-	defaultModel      = "gpt-4o-mini-2024-07-18"
-	openAIMinExamples = 10 // OpenAI refuses a training file with fewer
-)
+const defaultModel = "gpt-4o-mini-2024-07-18"
+
+func plural(n int, s string) string {
+	if n == 1 {
+		return s
+	}
+	return s + "s"
+}
+
+func examples(n int) string { return cli.Thousands(int64(n)) + " " + plural(n, "example") }
 
 func firstOf(vals ...string) string {
 	for _, v := range vals {
@@ -155,6 +173,9 @@ type sender struct {
 	partSize  int64
 	force     bool
 	retries   int           // sends of a file whose answer was lost, after the first
+	expiry    time.Duration // --expires-after; 0: the file is kept
+	lookupFor time.Duration // how long a lost upload is looked for
+	sleep     func(context.Context, time.Duration) error
 	remote    []openai.File // the fine-tune files, listed once
 	listed    bool
 }
@@ -220,23 +241,60 @@ func (s *sender) uploadFile(ctx context.Context, l *local) (openai.File, error) 
 	}
 	for attempt := 0; ; attempt++ {
 		s.status("%s: uploading %s…", l.Name, size(l.Bytes))
-		f, err := s.client.UploadFile(ctx, l.remoteName(), data, purpose)
+		f, err := s.client.UploadFile(ctx, l.remoteName(), data, purpose, s.expiry)
 		s.status("")
+		if err == nil {
+			return f, verify(f, l)
+		}
 		if !errors.Is(err, openai.ErrMaybeCreated) || attempt >= s.retries {
 			return f, err
 		}
 		// The file may be stored although its answer was lost: look it up
-		// by its content tag before sending a second copy.
-		s.listed = false
-		if f, ok, ferr := s.find(ctx, l); ferr == nil && ok {
-			cli.Warnf(s.stderr, name, "%s: the upload's answer was lost (%v), but the file is there: %s", l.Name, err, f.ID)
-			return f, nil
+		// by its content tag, for as long as the file list may lag behind,
+		// before sending a second copy.
+		cli.Warnf(s.stderr, name, "%s: the upload's answer was lost (%v); looking for the file before sending it again", l.Name, err)
+		found, ok, ferr := s.lookFor(ctx, l, s.lookupFor)
+		if ctx.Err() != nil {
+			return openai.File{}, ctx.Err()
 		}
-		cli.Warnf(s.stderr, name, "%s: the upload's answer was lost (%v) and no such file is there; sending again", l.Name, err)
-		if err := openai.Sleep(ctx, openai.Backoff(attempt)); err != nil {
-			return openai.File{}, err
+		if ferr != nil {
+			return openai.File{}, fmt.Errorf("the file may have been stored but cannot be looked up (%w); before sending it again, look for a file named like %s", ferr, l.remoteName())
 		}
+		if ok {
+			cli.Warnf(s.stderr, name, "%s: the file is there, stored by the attempt whose answer was lost: %s", l.Name, found.ID)
+			return found, nil
+		}
+		cli.Warnf(s.stderr, name, "%s: no such file after %s of looking; sending it again", l.Name, s.lookupFor)
 	}
+}
+
+// lookFor looks for the file by its content until the file list shows it
+// or the pauses add up to budget (0: one look), as the list can lag behind
+// an upload.
+func (s *sender) lookFor(ctx context.Context, l *local, budget time.Duration) (openai.File, bool, error) {
+	var found openai.File
+	ok, err := openai.Await(ctx, s.sleep, budget, func(waited time.Duration) {
+		cli.Warnf(s.stderr, name, "%s: not listed yet after %s; the file list can lag behind an upload, looking again (for up to %s)", l.Name, waited.Round(100*time.Millisecond), budget)
+	}, func() (bool, error) {
+		s.listed = false
+		f, ok, err := s.find(ctx, l)
+		found = f
+		return ok, err
+	})
+	return found, ok, err
+}
+
+// verify checks a stored file against what was sent: trust, but verify.
+func verify(f openai.File, l *local) error {
+	switch {
+	case f.Status == "error":
+		return cli.Errorf(cli.ExitAPIRefused, "the API stored %s with status error: %s", f.ID, firstOf(f.StatusDetails, "no details given"))
+	case f.Bytes != l.Bytes:
+		return cli.Errorf(cli.ExitUnavailable, "the API stored %s with %d bytes, but %d were sent", f.ID, f.Bytes, l.Bytes)
+	case f.Purpose != purpose:
+		return cli.Errorf(cli.ExitUnavailable, "the API stored %s with purpose %q, but %q was sent", f.ID, f.Purpose, purpose)
+	}
+	return nil
 }
 
 // uploadParts sends the file through the Uploads API, one part at a time;
@@ -251,7 +309,7 @@ func (s *sender) uploadParts(ctx context.Context, l *local) (openai.File, error)
 		return openai.File{}, cli.WithCode(cli.ExitUnreadable, err)
 	}
 	defer fh.Close()
-	up, err := s.client.CreateUpload(ctx, openai.UploadRequest{Filename: l.remoteName(), Purpose: purpose, Bytes: l.Bytes})
+	up, err := s.client.CreateUpload(ctx, openai.UploadRequest{Filename: l.remoteName(), Purpose: purpose, Bytes: l.Bytes, Expiry: s.expiry})
 	if err != nil {
 		return openai.File{}, err
 	}
@@ -289,17 +347,27 @@ func (s *sender) uploadParts(ctx context.Context, l *local) (openai.File, error)
 	}
 	if err != nil {
 		// A completion whose answer was lost is refused when sent again
-		// ("already completed"): the file is there, found by its content.
-		s.listed = false
-		if f, ok, ferr := s.find(ctx, l); ferr == nil && ok {
+		// ("already completed"): the file is there, found by its content,
+		// once the file list shows it. A plain refusal (a wrong checksum)
+		// made no file: one look is enough.
+		budget := s.lookupFor
+		var ae *openai.APIError
+		if errors.As(err, &ae) && openai.Refused(ae.Status) && !strings.Contains(strings.ToLower(ae.Message), "already") {
+			budget = 0
+		}
+		found, ok, _ := s.lookFor(ctx, l, budget)
+		if ok {
 			s.status("")
-			cli.Warnf(s.stderr, name, "%s: completing the upload failed (%v), but the file is there: %s", l.Name, err, f.ID)
-			return f, nil
+			cli.Warnf(s.stderr, name, "%s: completing the upload failed (%v), but the file is there: %s", l.Name, err, found.ID)
+			return found, nil
 		}
 		return fail(err)
 	}
 	s.status("")
-	return *done.File, nil
+	if done.Status != "completed" {
+		return openai.File{}, cli.Errorf(cli.ExitUnavailable, "upload %s answered status %q, not completed, with file %s", up.ID, done.Status, done.File.ID)
+	}
+	return *done.File, verify(*done.File, l)
 }
 
 // status rewrites the progress line on a terminal; "" clears it.

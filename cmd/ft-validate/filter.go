@@ -27,10 +27,12 @@ type job struct {
 	json      bool
 	color     bool // stderr is a terminal and NO_COLOR is unset
 
-	out     *jsonl.Writer // valid records, or findings with --report json
-	stderr  *bufio.Writer
-	rejects *cli.AtomicFile
-	rejectW *jsonl.Writer
+	out      *jsonl.Writer // valid records, or findings with --report json
+	stderr   *bufio.Writer
+	repeats  cli.Repeats // thins out the same finding on every line of a file
+	progress *cli.Progress
+	rejects  *cli.AtomicFile
+	rejectW  *jsonl.Writer
 
 	errors     int  // across all files, warnings under --strict included
 	unreadable bool // some input could not be read
@@ -46,6 +48,8 @@ func newJob(f *flags, rules jsonl.Rules, stdout, stderr io.Writer) (*job, error)
 		out:       jsonl.NewWriter(stdout),
 		stderr:    bufio.NewWriter(stderr),
 	}
+	// Lines written to the terminal would be torn by a status line.
+	j.progress = cli.NewProgress(stderr, name, f.Files, f.Quiet || cli.IsTerminal(stdout)).Via(j.stderr)
 	if f.Rejects != "" {
 		a, err := cli.CreateAtomic(f.Rejects)
 		if err != nil {
@@ -115,6 +119,7 @@ func (j *job) removeOnInterrupt() (stop func()) {
 }
 
 func (j *job) report(err error) int {
+	j.progress.Done()
 	j.stderr.Flush()
 	return cli.Report(j.stderr, name, err)
 }
@@ -134,7 +139,7 @@ func (j *job) file(arg string, stdin io.Reader) error {
 		return err
 	}
 	defer rc.Close()
-	r := jsonl.NewReader(rc, fname)
+	r := jsonl.NewReader(j.progress.Reader(rc), fname)
 	v := jsonl.NewValidator(j.rules, fname)
 	t := tally{}
 	var pending []held
@@ -185,6 +190,10 @@ func notJSONError(fname string, pending []held, all bool) error {
 	which := fmt.Sprintf("the first %d lines", len(pending))
 	if all {
 		which = fmt.Sprintf("its %d lines", len(pending))
+		if len(pending) == 1 {
+			return cli.Errorf(cli.ExitUnreadable, "%s: not JSON lines: its only line is not JSON (line %d: %s: %s)",
+				fname, f.Line, f.Code, f.Message)
+		}
 	}
 	return cli.Errorf(cli.ExitUnreadable, "%s: not JSON lines: none of %s is JSON (line %d: %s: %s)",
 		fname, which, f.Line, f.Code, f.Message)
@@ -205,7 +214,8 @@ func (j *job) emit(raw []byte, fs []jsonl.Finding, t tally) {
 		}
 		if j.json {
 			j.write(j.out.Encode(f))
-		} else {
+		} else if j.repeats.Show(f.Code, f.Path) {
+			j.progress.Done()
 			fmt.Fprintf(j.stderr, "%s: %s\n", name, j.paint(f))
 		}
 	}
@@ -249,6 +259,8 @@ func (j *job) write(err error) {
 }
 
 func (j *job) summary(fname string, v *jsonl.Validator, r *jsonl.Reader, t tally) {
+	j.progress.Done()
+	j.repeats.Flush(j.stderr, name)
 	var b strings.Builder
 	format := string(v.Format())
 	if format == "" {
@@ -258,9 +270,9 @@ func (j *job) summary(fname string, v *jsonl.Validator, r *jsonl.Reader, t tally
 	if v.Lines() == 1 {
 		lines = "line"
 	}
-	fmt.Fprintf(&b, "%s: %s: %s, %d %s, %d valid", name, fname, format, v.Lines(), lines, v.Valid())
+	fmt.Fprintf(&b, "%s: %s: %s, %s %s, %s valid", name, fname, format, cli.Thousands(int64(v.Lines())), lines, cli.Thousands(int64(v.Valid())))
 	if n := r.Blank(); n > 0 {
-		fmt.Fprintf(&b, ", %d blank skipped", n)
+		fmt.Fprintf(&b, ", %s blank skipped", cli.Thousands(int64(n)))
 	}
 	for _, sev := range []string{jsonl.SeverityError, jsonl.SeverityWarning} {
 		if len(t[sev]) == 0 {
@@ -282,12 +294,12 @@ func (j *job) summary(fname string, v *jsonl.Validator, r *jsonl.Reader, t tally
 		if total == 1 {
 			plural = ""
 		}
-		fmt.Fprintf(&b, "; %d %s%s:", total, sev, plural)
+		fmt.Fprintf(&b, "; %s %s%s:", cli.Thousands(int64(total)), sev, plural)
 		for i, c := range codes {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			fmt.Fprintf(&b, " %s %d", c, t[sev][c])
+			fmt.Fprintf(&b, " %s %s", c, cli.Thousands(int64(t[sev][c])))
 		}
 	}
 	if j.stopped && j.maxErrors > 0 && j.errors >= j.maxErrors {

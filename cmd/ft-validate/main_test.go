@@ -134,7 +134,7 @@ func TestToyChat(t *testing.T) {
 		{nil, 1, 5, []string{
 			":3: warning: missing_system_message: messages: ",
 			":4: warning: example_missing_user_message: messages: ",
-			"toy_chat_fine_tuning.jsonl: too_few_examples: 5 valid examples; OpenAI requires at least 10\n",
+			"toy_chat_fine_tuning.jsonl: too_few_examples: 5 valid examples; a training file needs at least 10\n",
 			": chat, 5 lines, 5 valid; 1 error: too_few_examples 1; 2 warnings: example_missing_user_message 1, missing_system_message 1\n",
 		}},
 		{[]string{"--model", "gpt-3.5-turbo-0613", "--min-examples", "1"}, 1, 4, []string{
@@ -143,6 +143,8 @@ func TestToyChat(t *testing.T) {
 			"over the 4096-token limit of gpt-3.5-turbo-0613",
 		}},
 		{[]string{"--strict", "--min-examples", "1"}, 1, 3, []string{":3: missing_system_message: "}},
+		// As a validation file, its 5 examples are enough: only warnings.
+		{[]string{"--validation"}, 0, 5, []string{": chat, 5 lines, 5 valid; 2 warnings: "}},
 	}
 	for _, tc := range tests {
 		var stdout, stderr bytes.Buffer

@@ -156,28 +156,65 @@ func stateFilesCmd(ts *testscript.TestScript, neg bool, args []string) {
 func TestState(t *testing.T) {
 	s := &stateDir{dir: t.TempDir(), api: "http://127.0.0.1:1/v1"}
 	job := openai.Job{ID: "ftjob-1", CreatedAt: 100}
-	if got := s.load(job); got != "" {
-		t.Fatalf("empty state gave %q", got)
+	if got := s.load(job); got != (state{}) {
+		t.Fatalf("empty state gave %+v", got)
 	}
-	s.save(job, "ftevent-9")
-	if got := s.load(job); got != "ftevent-9" {
-		t.Errorf("load = %q, want ftevent-9", got)
+	s.save(job, "ftevent-9", false)
+	if got := s.load(job); got.LastEvent != "ftevent-9" || got.Final {
+		t.Errorf("load = %+v, want ftevent-9, not final", got)
 	}
-	if got := s.load(openai.Job{ID: "ftjob-1", CreatedAt: 101}); got != "" {
-		t.Errorf("a job created at another time got the state %q", got)
+	s.save(job, "ftevent-10", true)
+	if got := s.load(job); got.LastEvent != "ftevent-10" || !got.Final {
+		t.Errorf("load = %+v, want ftevent-10, final", got)
+	}
+	if got := s.load(openai.Job{ID: "ftjob-1", CreatedAt: 101}); got != (state{}) {
+		t.Errorf("a job created at another time got the state %+v", got)
 	}
 	other := &stateDir{dir: s.dir, api: "http://127.0.0.1:2/v1"}
-	if got := other.load(job); got != "" {
-		t.Errorf("the same job ID on another API got the state %q", got)
-	}
-	s.remove(job.ID)
-	if got := s.load(job); got != "" {
-		t.Errorf("removed state gave %q", got)
+	if got := other.load(job); got != (state{}) {
+		t.Errorf("the same job ID on another API got the state %+v", got)
 	}
 	var nilState *stateDir
-	nilState.save(job, "x")
-	if got := nilState.load(job); got != "" {
-		t.Errorf("no state dir gave %q", got)
+	nilState.save(job, "x", false)
+	nilState.clean([]string{"ftjob-1"})
+	if got := nilState.load(job); got != (state{}) {
+		t.Errorf("no state dir gave %+v", got)
+	}
+}
+
+// clean removes the temporary files a kill left: at once for the jobs
+// about to be followed, after a while for others, which another run may be
+// writing; and the states of jobs finished long ago.
+func TestStateClean(t *testing.T) {
+	s := &stateDir{dir: t.TempDir(), api: "http://127.0.0.1:1/v1"}
+	old := time.Now().Add(-2 * staleTemp)
+	ancient := time.Now().Add(-2 * staleFinal)
+	mk := func(name string, mtime time.Time, content string) string {
+		p := filepath.Join(s.dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, mtime, mtime); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	base := func(id string) string { return filepath.Base(s.path(id)) }
+	mineTmp := mk("."+base("ftjob-mine")+".123.tmp", time.Now(), "{")
+	otherNew := mk("."+base("ftjob-other")+".456.tmp", time.Now(), "{")
+	otherOld := mk("."+base("ftjob-other")+".789.tmp", old, "{")
+	s.save(openai.Job{ID: "ftjob-done", CreatedAt: 1}, "e", true)
+	done := s.path("ftjob-done")
+	os.Chtimes(done, ancient, ancient)
+	s.save(openai.Job{ID: "ftjob-going", CreatedAt: 1}, "e", false)
+	going := s.path("ftjob-going")
+	os.Chtimes(going, ancient, ancient)
+	s.clean([]string{"ftjob-mine"})
+	for p, want := range map[string]bool{mineTmp: false, otherNew: true, otherOld: false, done: false, going: true} {
+		_, err := os.Stat(p)
+		if got := err == nil; got != want {
+			t.Errorf("%s: exists %v, want %v", filepath.Base(p), got, want)
+		}
 	}
 }
 
@@ -207,9 +244,15 @@ func TestExitCodes(t *testing.T) {
 		{name: "after with two jobs", args: []string{"--after", "ftevent-1", "ftjob-a"}, want: cli.ExitUsage, status: "validating_files"},
 		{name: "bad interval", args: []string{"--interval", "soon"}, want: cli.ExitUsage, status: "validating_files"},
 		{name: "zero interval", args: []string{"--interval", "0s"}, want: cli.ExitUsage, status: "validating_files"},
+		{name: "zero interval in seconds", args: []string{"--interval", "0"}, want: cli.ExitUsage, status: "validating_files"},
+		{name: "negative interval", args: []string{"--interval", "-1"}, want: cli.ExitUsage, status: "validating_files"},
 		{name: "interrupted", cancelled: true, want: cli.ExitInterrupted, status: "validating_files"},
 		{name: "interrupted, cancel", args: []string{"--cancel-on-interrupt"}, cancelled: true, want: cli.ExitInterrupted, status: "cancelled"},
 		{name: "timeout", args: []string{"--timeout", "100ms"}, opts: fakeopenai.Options{Manual: true}, want: cli.ExitUnavailable},
+		{name: "500s with 50 MB messages", faults: []string{"500 GET /v1/fine_tuning/jobs/*/events size=50M times=2 retry_after_ms=1", "500 GET /v1/fine_tuning/jobs/* nth=3 size=50M retry_after_ms=1"}, want: cli.ExitOK, status: "succeeded"},
+		{name: "200 HTML pages and cut JSON", faults: []string{"html GET /v1/fine_tuning/jobs/* status=200 nth=2", "cut GET /v1/fine_tuning/jobs/*/events nth=2", "html GET /v1/fine_tuning/jobs/*/events nth=4 size=10M"}, want: cli.ExitOK, status: "succeeded"},
+		{name: "HTML pages until the retries run out", args: []string{"--max-retries", "1"}, faults: []string{"html GET /v1/fine_tuning/jobs/* status=200 times=-1"}, want: cli.ExitUnavailable},
+		{name: "pause and cancel", args: []string{"--pause", "--cancel"}, want: cli.ExitUsage, status: "validating_files"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := fakeopenai.New(tc.opts)
@@ -250,6 +293,12 @@ func TestExitCodes(t *testing.T) {
 			if strings.Contains(stdout.String()+stderr.String(), s.Key()) {
 				t.Errorf("the key appears in the output:\n%s%s", stdout.String(), stderr.String())
 			}
+			// Whatever the server sends, a diagnostic stays a short line.
+			for _, line := range strings.Split(stderr.String(), "\n") {
+				if len(line) > 600 || strings.Contains(line, "<title") {
+					t.Errorf("stderr line of %d bytes: %.300q", len(line), line)
+				}
+			}
 			if tc.status != "" {
 				j, err := c.GetJob(context.Background(), job.ID)
 				if err != nil {
@@ -271,5 +320,67 @@ func TestExitCodes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// --pause pauses a running job and prints it; --resume resumes it and
+// follows it to its end; a job that cannot be paused is refused.
+func TestPauseResume(t *testing.T) {
+	s := fakeopenai.New(fakeopenai.Options{})
+	defer s.Close()
+	c, err := openai.New(openai.Config{APIKey: s.Key(), BaseURL: s.URL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	job, err := newJob(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"OPENAI_BASE_URL": s.URL(), "OPENAI_API_KEY": s.Key()}
+	run := func(args ...string) (int, string, string) {
+		var stdout, stderr bytes.Buffer
+		args = append([]string{"--interval", "0.01", "--state-dir", t.TempDir()}, args...)
+		code := runContext(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(""), &stdout, &stderr)
+		return code, stdout.String(), stderr.String()
+	}
+	if code, _, stderr := run("--pause", job.ID); code != cli.ExitAPIRefused || !strings.Contains(stderr, "Cannot pause") {
+		t.Errorf("pausing a validating job: exit %d, stderr:\n%s", code, stderr)
+	}
+	s.Advance(job.ID, 3)
+	code, stdout, stderr := run("--pause", job.ID)
+	if code != cli.ExitOK || !strings.Contains(stdout, `"status":"paused"`) || !strings.Contains(stderr, "resume it with: ft-wait --resume "+job.ID) {
+		t.Fatalf("--pause: exit %d, stdout %q, stderr:\n%s", code, stdout, stderr)
+	}
+	if j, _ := c.GetJob(context.Background(), job.ID); j.Status != "paused" {
+		t.Fatalf("job is %s after --pause", j.Status)
+	}
+	code, stdout, stderr = run("--resume", job.ID)
+	if code != cli.ExitOK || !strings.Contains(stderr, "resume requested") || !strings.Contains(stdout, `"status":"succeeded"`) {
+		t.Errorf("--resume: exit %d, stdout %q, stderr:\n%s", code, stdout, stderr)
+	}
+	if s.Count("POST", "/v1/fine_tuning/jobs/*/resume") != 1 {
+		t.Errorf("%d resume requests, want 1", s.Count("POST", "/v1/fine_tuning/jobs/*/resume"))
+	}
+}
+
+func TestInterval(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want time.Duration
+		bad  bool
+	}{
+		{"10", 10 * time.Second, false},
+		{"0.5", 500 * time.Millisecond, false},
+		{"1m30s", 90 * time.Second, false},
+		{"250ms", 250 * time.Millisecond, false},
+		{"soon", 0, true},
+		{"1e30", 0, true},
+		{"NaN", 0, true},
+	} {
+		var i interval
+		err := i.UnmarshalText([]byte(tc.in))
+		if (err != nil) != tc.bad || time.Duration(i) != tc.want {
+			t.Errorf("interval %q = %v, %v; want %v (error: %v)", tc.in, time.Duration(i), err, tc.want, tc.bad)
+		}
 	}
 }

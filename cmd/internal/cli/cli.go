@@ -79,11 +79,16 @@ func IsBrokenPipe(err error) bool {
 }
 
 // Report prints err as "name: message" on stderr, unless it is a broken pipe,
-// and returns the exit status it asks for.
+// and returns the exit status it asks for. An error of several lines (from
+// errors.Join) gets the name on each, as every diagnostic line does.
 func Report(stderr io.Writer, name string, err error) int {
 	code := CodeOf(err)
 	if err != nil && !IsBrokenPipe(err) {
-		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		var b strings.Builder
+		for _, line := range strings.Split(strings.TrimRight(err.Error(), "\n"), "\n") {
+			b.WriteString(name + ": " + line + "\n")
+		}
+		io.WriteString(stderr, b.String())
 	}
 	return code
 }

@@ -53,6 +53,14 @@ func TestPipelines(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"splitcheck": splitCheck,
 		},
+		// [shared] is whether FT_SHARED is set: the scripts on public data
+		// stop without it, and fail on a missing file with it.
+		Condition: func(cond string) (bool, error) {
+			if cond != "shared" {
+				return false, fmt.Errorf("unknown condition %q", cond)
+			}
+			return os.Getenv("FT_SHARED") != "", nil
+		},
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/goccy/go-json"
 )
@@ -46,6 +47,8 @@ type job struct {
 	methodType     string
 	hyper          map[string]json.RawMessage // as requested
 	createdAt      int64
+	born           time.Time // for ListLag, finer than createdAt
+	integrations   []map[string]any
 	finished       int64
 	status         string
 	phaseTicks     int // steps spent in the current status
@@ -134,6 +137,18 @@ func (s *Server) createJob(w http.ResponseWriter, r *http.Request) {
 	case !slices.Contains([]string{"supervised", "dpo", "reinforcement"}, typ):
 		msg, param = fmt.Sprintf("Invalid value for 'method.type': '%s'.", typ), "method.type"
 	}
+	var integrations []map[string]any
+	if len(req.Integrations) > 0 && string(req.Integrations) != "null" && msg == "" {
+		if err := json.Unmarshal(req.Integrations, &integrations); err != nil {
+			msg, param = "integrations must be an array of objects.", "integrations"
+		}
+		for i, in := range integrations {
+			wb, _ := in["wandb"].(map[string]any)
+			if p, _ := wb["project"].(string); msg == "" && (in["type"] != "wandb" || p == "") {
+				msg, param = "Each integration needs type wandb and a wandb.project.", fmt.Sprintf("integrations[%d]", i)
+			}
+		}
+	}
 	for k, v := range req.Metadata {
 		if msg == "" && (len(k) > 64 || len(v) > 512) {
 			msg, param = "metadata keys are at most 64 characters and values at most 512.", "metadata"
@@ -159,7 +174,7 @@ func (s *Server) createJob(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	j := &job{id: s.nextID("ftjob-fake"), model: req.Model, trainingFile: req.TrainingFile, metadata: req.Metadata,
-		methodType: typ, hyper: hyper, createdAt: s.now(), status: "validating_files", seed: 42}
+		methodType: typ, hyper: hyper, createdAt: s.now(), born: s.opts.Now(), status: "validating_files", seed: 42}
 	if req.ValidationFile != nil {
 		j.validationFile = *req.ValidationFile
 	}
@@ -168,6 +183,9 @@ func (s *Server) createJob(w http.ResponseWriter, r *http.Request) {
 	}
 	if req.Seed != nil {
 		j.seed = *req.Seed
+	}
+	if len(integrations) > 0 {
+		j.integrations = integrations
 	}
 	s.jobs[j.id] = j
 	s.jobIDs = append(s.jobIDs, j.id)
@@ -358,6 +376,9 @@ func (s *Server) jobObject(j *job) map[string]any {
 		"validation_file": nullable(j.validationFile), "training_file": j.trainingFile,
 		"trained_tokens": nil, "error": nil, "seed": j.seed, "estimated_finish": nil, "integrations": nil,
 		"metadata": nil}
+	if j.integrations != nil {
+		o["integrations"] = j.integrations
+	}
 	hyper := s.hyperObject(j)
 	o["method"] = map[string]any{"type": j.methodType, j.methodType: map[string]any{"hyperparameters": hyper}}
 	legacy := map[string]any{}
@@ -443,7 +464,7 @@ func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) {
 	var all []*job
 	for i := len(s.jobIDs) - 1; i >= 0; i-- {
 		j := s.jobs[s.jobIDs[i]]
-		match := true
+		match := s.listed(j.born)
 		for k, v := range want {
 			if j.metadata[k] != v {
 				match = false

@@ -2,8 +2,10 @@ package openai
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/goccy/go-json"
@@ -128,6 +130,23 @@ type JobRequest struct {
 	Seed           *int64            `json:"seed,omitempty"`
 	Suffix         string            `json:"suffix,omitempty"`
 	Metadata       map[string]string `json:"metadata,omitempty"`
+	Integrations   []Integration     `json:"integrations,omitempty"`
+}
+
+// Integration is a service a job reports to: Type "wandb" (Weights &
+// Biases, the only one the API offers) with WandB set.
+type Integration struct {
+	Type  string `json:"type"`
+	WandB *WandB `json:"wandb"`
+}
+
+// WandB sends a job's metrics to a Weights & Biases project; the other
+// fields are optional (the run is named after the job by default).
+type WandB struct {
+	Project string   `json:"project"`
+	Name    string   `json:"name,omitempty"`
+	Entity  string   `json:"entity,omitempty"`
+	Tags    []string `json:"tags,omitempty"`
 }
 
 // JobError is why a job failed.
@@ -579,4 +598,24 @@ func compact(b []byte) json.RawMessage {
 func mustJSON(v any) json.RawMessage {
 	b, _ := json.Marshal(v)
 	return b
+}
+
+// Checkpoints returns every checkpoint of a job, following the pages, in
+// order of step.
+func (c *Client) Checkpoints(ctx context.Context, jobID string) ([]Checkpoint, error) {
+	var all []Checkpoint
+	after := ""
+	for {
+		l, err := c.ListCheckpoints(ctx, jobID, after, 100)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, l.Data...)
+		if !l.HasMore || len(l.Data) == 0 || l.Data[len(l.Data)-1].ID == after {
+			break
+		}
+		after = l.Data[len(l.Data)-1].ID
+	}
+	slices.SortStableFunc(all, func(a, b Checkpoint) int { return cmp.Compare(a.StepNumber, b.StepNumber) })
+	return all, nil
 }

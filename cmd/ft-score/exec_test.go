@@ -40,8 +40,8 @@ func TestExecExitCodes(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{"goes away mid-run", []string{"--mongo-uri", srv.URI(), "--db", "shop", "--connect-timeout", "500ms"}, "", cli.ExitUnavailable, "stayed unreachable"},
-		{"never there, from .env", []string{"--db", "shop", "--connect-timeout", "500ms"}, "MONGODB_URI=mongodb://bob:pa55word@127.0.0.1:1/\n", cli.ExitUnavailable, "mongodb://***@127.0.0.1:1/"},
+		{"goes away mid-run", []string{"--mongo-uri", srv.URI(), "--db", "shop", "--connect-timeout", "2s"}, "", cli.ExitUnavailable, "stayed unreachable"},
+		{"never there, from .env", []string{"--db", "shop", "--connect-timeout", "2s"}, "MONGODB_URI=mongodb://bob:pa55word@127.0.0.1:1/\n", cli.ExitUnavailable, "mongodb://***@127.0.0.1:1/"},
 		{"no database name", []string{"--mongo-uri", srv.URI()}, "", cli.ExitUsage, "one of --db NAME or --db-field PATH"},
 		{"--db without a server", []string{"--db", "shop"}, "", cli.ExitUsage, "--db needs --mongo-uri"},
 		{"a bad URI", []string{"--mongo-uri", "mongodb://carol:s3cret@", "--db", "shop"}, "", cli.ExitUsage, "--mongo-uri"},

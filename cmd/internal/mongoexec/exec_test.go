@@ -41,7 +41,7 @@ func TestMain(m *testing.M) {
 
 func newScorer(t *testing.T, uri string, cfg Config) *Scorer {
 	t.Helper()
-	c, err := Connect(uri, nil, time.Second)
+	c, err := Connect(uri, nil, 3*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +247,7 @@ func TestServerGoesAway(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	s := newScorer(t, srv.URI(), Config{QueryTimeout: time.Second, Attempts: 2, Backoff: 10 * time.Millisecond})
+	s := newScorer(t, srv.URI(), Config{QueryTimeout: 3 * time.Second, Attempts: 2, Backoff: 10 * time.Millisecond})
 	ctx := context.Background()
 	if sc, err := s.Score(ctx, "shop", `db.orders.find({status: "shipped"})`, `db.orders.find({status: "shipped"})`); err != nil || !sc.ResultMatch {
 		t.Fatalf("before: %+v, %v", sc, err)
@@ -268,18 +268,18 @@ func TestServerGoesAway(t *testing.T) {
 // server that went away.
 func TestSlowQuery(t *testing.T) {
 	srv, err := mongotest.Start(mongotest.Options{Load: []string{"shop.orders=" + sampleData},
-		Slow: "slowpoke", Delay: 1500 * time.Millisecond})
+		Slow: "slowpoke", Delay: 6 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	s := newScorer(t, srv.URI(), Config{QueryTimeout: 500 * time.Millisecond, Attempts: 2, Backoff: 10 * time.Millisecond})
+	s := newScorer(t, srv.URI(), Config{QueryTimeout: 2 * time.Second, Attempts: 2, Backoff: 10 * time.Millisecond})
 	ctx := context.Background()
 	sc, err := s.Score(ctx, "shop", `db.orders.find({status: "shipped"})`, `db.orders.find({status: "shipped", note: {$ne: "slowpoke"}})`)
 	if err != nil {
 		t.Fatalf("a slow query ended the run: %v", err)
 	}
-	if sc.Executed || !strings.Contains(sc.Reason, "timed out after 500ms") {
+	if sc.Executed || !strings.Contains(sc.Reason, "timed out after 2s") {
 		t.Errorf("%+v: want not executed, timed out", sc)
 	}
 	sc, err = s.Score(ctx, "shop", `db.orders.find({status: "shipped"})`, `db.orders.find({status: "shipped"})`)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 
 	json "github.com/goccy/go-json"
 
@@ -81,7 +82,7 @@ type job struct {
 	temps  temps
 	bad    int // lines that are not answers
 	nPairs int
-	noPair int // failed answers with no prompt or no text to make a pair of
+	noPair int // failed answers with no prompt, or no text on one side, to make a pair of
 }
 
 func newJob(f *flags, stdout, stderr io.Writer) (*job, error) {
@@ -299,13 +300,12 @@ func (j *job) line(r *jsonl.Reader) error {
 		return r.Errorf("invalid_type", "", "not an answer: %v", err)
 	}
 	a := rec.Answer
-	var err2 error
-	if a.Expected, err2 = queryText(rec.Expected, false); err2 != nil {
-		return r.Errorf("invalid_type", "expected", "%v", err2)
+	if a.Expected, err = queryText(rec.Expected, false); err != nil {
+		return r.Errorf("invalid_type", "expected", "%v", err)
 	}
-	text, err2 := queryText(rec.Text, true)
-	if err2 != nil {
-		return r.Errorf("invalid_type", "answer", "%v", err2)
+	text, err := queryText(rec.Text, true)
+	if err != nil {
+		return r.Errorf("invalid_type", "answer", "%v", err)
 	}
 	a.Answer = nil
 	if string(bytes.TrimSpace(rec.Text)) != "null" {
@@ -490,7 +490,7 @@ func splitObject(line []byte) ([]string, []json.RawMessage, error) {
 // pair writes the preference example of a failed answer: the prompt, the
 // expected answer preferred, the model's not.
 func (j *job) pair(a *jsonl.Answer) error {
-	if a.Answer == nil || score.Unfence(*a.Answer) == "" {
+	if a.Answer == nil || score.Unfence(*a.Answer) == "" || strings.TrimSpace(a.Expected) == "" {
 		j.noPair++
 		return nil
 	}

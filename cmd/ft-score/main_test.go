@@ -177,7 +177,7 @@ func TestSampleAnswers(t *testing.T) {
 			t.Errorf("line %d (%s): equivalent %v, want %v: %q (%s)", i+1, s.Metadata.Variant, s.Equivalent, s.Metadata.Equivalent, s.Answer, s.Reason)
 		}
 	}
-	for _, v := range []string{"exact", "fence", "spaced", "reordered", "eq", "getcollection", "value", "string_for_number", "operator", "field", "sort", "stage_order", "collection", "prose", "broken"} {
+	for _, v := range []string{"exact", "fence", "spaced", "reordered", "eq", "and", "semicolon", "getcollection", "value", "string_for_number", "operator", "field", "sort", "stage_order", "collection", "prose", "broken"} {
 		if variants[v] == 0 {
 			t.Errorf("no answer of variant %s in the sample", v)
 		}

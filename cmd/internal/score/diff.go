@@ -98,7 +98,7 @@ func changedValues(e, a *value, path string, out []ValueChange) []ValueChange {
 		// Arrays of other lengths do not line up; the stages and the
 		// reason tell how they differ.
 	case differ(e, a, path) != "":
-		out = append(out, ValueChange{orTop(path), e.String(), a.String()})
+		out = append(out, ValueChange{orTop(path), short(e), short(a)})
 	}
 	return out
 }
@@ -175,6 +175,10 @@ func (p *parts) pipeline(v *value, path string) {
 	}
 }
 
+// maxItems bounds each list of a diff, so that a huge answer does not make
+// a huge line; the first ones say where the answer departs.
+const maxItems = 50
+
 // delta matches names with repetition: an answer with one $match fewer
 // lacks one $match, whatever the paths.
 func delta(e, a []Item) *Delta {
@@ -188,7 +192,9 @@ func delta(e, a []Item) *Delta {
 			left[it.Name]--
 			continue
 		}
-		d.Missing = append(d.Missing, it)
+		if len(d.Missing) < maxItems {
+			d.Missing = append(d.Missing, it)
+		}
 	}
 	need := map[string]int{}
 	for _, it := range e {
@@ -199,7 +205,9 @@ func delta(e, a []Item) *Delta {
 			need[it.Name]--
 			continue
 		}
-		d.Extra = append(d.Extra, it)
+		if len(d.Extra) < maxItems {
+			d.Extra = append(d.Extra, it)
+		}
 	}
 	if d.Missing == nil && d.Extra == nil {
 		return nil

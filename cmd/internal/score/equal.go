@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // differ returns "" when the normalized answer a equals the normalized
@@ -13,21 +14,21 @@ import (
 func differ(e, a *value, path string) string {
 	if e.kind != a.kind {
 		if e.kind == 'n' && a.kind == 's' {
-			return fmt.Sprintf("%s: the string %s where the number %s is expected", orTop(path), a, e)
+			return fmt.Sprintf("%s: the string %s where the number %s is expected", orTop(path), short(a), short(e))
 		}
 		if e.kind == 's' && a.kind == 'n' {
-			return fmt.Sprintf("%s: the number %s where the string %s is expected", orTop(path), a, e)
+			return fmt.Sprintf("%s: the number %s where the string %s is expected", orTop(path), short(a), short(e))
 		}
-		return fmt.Sprintf("%s: %s %s, expected %s %s", orTop(path), kindName(a.kind), a, kindName(e.kind), e)
+		return fmt.Sprintf("%s: %s %s, expected %s %s", orTop(path), kindName(a.kind), short(a), kindName(e.kind), short(e))
 	}
 	switch e.kind {
 	case 'n':
 		if !sameNumber(e.text, a.text) {
-			return fmt.Sprintf("%s: %s, expected %s", orTop(path), a, e)
+			return fmt.Sprintf("%s: %s, expected %s", orTop(path), short(a), short(e))
 		}
 	case 's', 'b':
 		if e.text != a.text {
-			return fmt.Sprintf("%s: %s, expected %s", orTop(path), a, e)
+			return fmt.Sprintf("%s: %s, expected %s", orTop(path), short(a), short(e))
 		}
 	case 'a':
 		if strings.HasSuffix(path, "pipeline") {
@@ -137,4 +138,21 @@ func orTop(path string) string {
 		return "query"
 	}
 	return path
+}
+
+// maxShown bounds a value quoted in a reason or a diff.
+const maxShown = 200
+
+// short writes v as JSON, cut to maxShown bytes (at a character boundary)
+// with "…" after.
+func short(v *value) string {
+	s := v.String()
+	if len(s) <= maxShown {
+		return s
+	}
+	cut := maxShown
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }

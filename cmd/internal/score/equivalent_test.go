@@ -70,6 +70,12 @@ func TestEquivalent(t *testing.T) {
 		{"key order under $not", `db.c.find({a: {$not: {$gt: 1, $lt: 5}}})`, `db.c.find({a: {$not: {$lt: 5, $gt: 1}}})`, true, ""},
 		{"a limit changed", `db.orders.find().limit(5)`, `db.orders.find().limit(10)`, false, "limit"},
 	}
+	long := strings.Repeat("é", 300)
+	tests = append(tests, struct {
+		name, expected, answer string
+		want                   bool
+		reason                 string
+	}{"a long value is cut in the reason", `db.c.find({a: "x"})`, `db.c.find({a: "` + long + `"})`, false, strings.Repeat("é", 99) + "…, expected"})
 	for _, tt := range tests {
 		got, reason := Equivalent(tt.expected, tt.answer)
 		if got != tt.want {

@@ -3,6 +3,7 @@ package score
 import (
 	"bytes"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"slices"
 	"strconv"
@@ -69,7 +70,7 @@ type modelAcc struct {
 	cost                       float64
 	priced                     bool
 	latency                    []int64
-	byKey                      map[string][]bool // metric values per example, in metric order
+	byKey                      map[exampleKey][]bool // metric values per example, in metric order
 }
 
 type bucketAcc struct {
@@ -91,7 +92,7 @@ func NewReport(price func(string) (Price, bool)) *Report {
 func (r *Report) Add(e Entry) {
 	m := r.acc[e.Model]
 	if m == nil {
-		m = &modelAcc{counts: map[string]int{}, sums: map[string]float64{}, buckets: map[string]*bucketAcc{}, byKey: map[string][]bool{}}
+		m = &modelAcc{counts: map[string]int{}, sums: map[string]float64{}, buckets: map[string]*bucketAcc{}, byKey: map[exampleKey][]bool{}}
 		_, m.priced = r.price(e.Model)
 		r.acc[e.Model] = m
 		r.models = append(r.models, e.Model)
@@ -132,7 +133,7 @@ func (r *Report) Add(e Entry) {
 	for _, name := range r.metrics {
 		vals = append(vals, metricValue(e.Metrics, name))
 	}
-	m.byKey[e.Key] = vals // a repeated example counts once in comparisons: its last answer
+	m.byKey[keyOf(e.Key)] = vals // a repeated example counts once in comparisons: its last answer
 	m.prompt += e.Prompt
 	m.cached += e.Cached
 	m.output += e.Output
@@ -142,6 +143,19 @@ func (r *Report) Add(e Entry) {
 	if !e.Error && !e.FromCache && e.LatencyMS > 0 {
 		m.latency = append(m.latency, e.LatencyMS)
 	}
+}
+
+// exampleKey is a 128-bit hash of an Entry's Key: a million examples then
+// cost their verdicts and 16 bytes each, not their questions and queries,
+// and two examples share one by chance about once in 10^26 runs.
+type exampleKey [16]byte
+
+func keyOf(k string) exampleKey {
+	h := fnv.New128a()
+	h.Write([]byte(k))
+	var out exampleKey
+	h.Sum(out[:0])
+	return out
 }
 
 func metricValue(ms []Metric, name string) bool {

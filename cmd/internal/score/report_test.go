@@ -1,6 +1,7 @@
 package score
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -121,6 +122,18 @@ func TestDiff(t *testing.T) {
 		`"fields":{"missing":[{"name":"cust","path":"pipeline[1].$group._id"},{"name":"n","path":"pipeline[2].$sort.n"}],"extra":[{"name":"customer","path":"pipeline[1].$group._id"}]}}`
 	if string(got) != want {
 		t.Errorf("diff\n%s\nwant\n%s", got, want)
+	}
+
+	// A huge answer makes a bounded diff.
+	var big strings.Builder
+	big.WriteString("db.c.find({")
+	for i := range 500 {
+		fmt.Fprintf(&big, "f%d: %d, ", i, i)
+	}
+	big.WriteString("})")
+	r = Score(`db.c.find({a: 1})`, big.String())
+	if r.Diff == nil || len(r.Diff.Fields.Extra) != maxItems || len(r.Diff.Values) > maxValues {
+		t.Errorf("diff of a huge answer: %+v", r.Diff)
 	}
 
 	// A change of value or direction is where both have the same path.

@@ -3,10 +3,8 @@ package score
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"math/big"
 	"slices"
-	"strconv"
 	"strings"
 
 	json "github.com/goccy/go-json"
@@ -24,77 +22,157 @@ type value struct {
 	set bool
 }
 
+// decodeValue reads the canonical JSON that mongoquery writes. It is a
+// small reader of its own rather than a decoder's token stream, which
+// allocated most of what scoring did.
 func decodeValue(text string) (*value, error) {
-	dec := json.NewDecoder(strings.NewReader(text))
-	dec.UseNumber()
-	v, err := readValue(dec)
+	d := &decoder{s: text}
+	v, err := d.value(0)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("text after the JSON value")
+	if d.space(); d.i != len(d.s) {
+		return nil, d.errorf("text after the JSON value")
 	}
 	return v, nil
 }
 
-func readValue(dec *json.Decoder) (*value, error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
+type decoder struct {
+	s string
+	i int
+}
+
+// maxDepth bounds the nesting read, as the query reader bounds its own.
+const maxDepth = 1000
+
+func (d *decoder) errorf(format string, args ...any) error {
+	return fmt.Errorf("byte %d: %s", d.i, fmt.Sprintf(format, args...))
+}
+
+func (d *decoder) space() {
+	for d.i < len(d.s) && (d.s[d.i] == ' ' || d.s[d.i] == '\t' || d.s[d.i] == '\n' || d.s[d.i] == '\r') {
+		d.i++
 	}
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '{':
-			v := &value{kind: 'o'}
-			for dec.More() {
-				k, err := dec.Token()
-				if err != nil {
-					return nil, err
-				}
-				key, ok := k.(string)
-				if !ok {
-					return nil, fmt.Errorf("object key %v is not a string", k)
-				}
-				el, err := readValue(dec)
-				if err != nil {
-					return nil, err
-				}
-				if i := slices.Index(v.keys, key); i >= 0 {
-					// As in JavaScript, a repeated key keeps its first
-					// place and takes the last value: mongosh sends
-					// {a: 1, a: {$gt: 0}} as {a: {$gt: 0}}.
-					v.vals[i] = el
-					continue
-				}
-				v.keys = append(v.keys, key)
-				v.vals = append(v.vals, el)
+}
+
+func (d *decoder) value(depth int) (*value, error) {
+	if depth > maxDepth {
+		return nil, d.errorf("nested too deep")
+	}
+	d.space()
+	if d.i >= len(d.s) {
+		return nil, d.errorf("unexpected end")
+	}
+	switch c := d.s[d.i]; {
+	case c == '{':
+		d.i++
+		v := &value{kind: 'o'}
+		for first := true; ; first = false {
+			d.space()
+			if d.i < len(d.s) && d.s[d.i] == '}' {
+				d.i++
+				return v, nil
 			}
-			_, err := dec.Token()
-			return v, err
-		case '[':
-			v := &value{kind: 'a'}
-			for dec.More() {
-				el, err := readValue(dec)
-				if err != nil {
-					return nil, err
+			if !first {
+				if d.i >= len(d.s) || d.s[d.i] != ',' {
+					return nil, d.errorf("expected , or }")
 				}
-				v.vals = append(v.vals, el)
+				d.i++
+				d.space()
 			}
-			_, err := dec.Token()
-			return v, err
+			key, err := d.str()
+			if err != nil {
+				return nil, err
+			}
+			if d.space(); d.i >= len(d.s) || d.s[d.i] != ':' {
+				return nil, d.errorf("expected :")
+			}
+			d.i++
+			el, err := d.value(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			if i := slices.Index(v.keys, key); i >= 0 {
+				// As in JavaScript, a repeated key keeps its first
+				// place and takes the last value: mongosh sends
+				// {a: 1, a: {$gt: 0}} as {a: {$gt: 0}}.
+				v.vals[i] = el
+				continue
+			}
+			v.keys = append(v.keys, key)
+			v.vals = append(v.vals, el)
 		}
-		return nil, fmt.Errorf("unexpected %v", t)
-	case string:
+	case c == '[':
+		d.i++
+		v := &value{kind: 'a'}
+		for first := true; ; first = false {
+			d.space()
+			if d.i < len(d.s) && d.s[d.i] == ']' {
+				d.i++
+				return v, nil
+			}
+			if !first {
+				if d.i >= len(d.s) || d.s[d.i] != ',' {
+					return nil, d.errorf("expected , or ]")
+				}
+				d.i++
+			}
+			el, err := d.value(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			v.vals = append(v.vals, el)
+		}
+	case c == '"':
+		t, err := d.str()
+		if err != nil {
+			return nil, err
+		}
 		return &value{kind: 's', text: t}, nil
-	case json.Number:
-		return &value{kind: 'n', text: string(t)}, nil
-	case bool:
-		return &value{kind: 'b', text: strconv.FormatBool(t)}, nil
-	case nil:
-		return &value{kind: 'z'}, nil
+	case c == '-' || c >= '0' && c <= '9':
+		j := d.i
+		for d.i < len(d.s) && strings.IndexByte("+-.0123456789eE", d.s[d.i]) >= 0 {
+			d.i++
+		}
+		return &value{kind: 'n', text: d.s[j:d.i]}, nil
 	}
-	return nil, fmt.Errorf("unexpected token %v", tok)
+	for _, lit := range []string{"true", "false", "null"} {
+		if strings.HasPrefix(d.s[d.i:], lit) {
+			d.i += len(lit)
+			if lit == "null" {
+				return &value{kind: 'z'}, nil
+			}
+			return &value{kind: 'b', text: lit}, nil
+		}
+	}
+	return nil, d.errorf("unexpected %q", d.s[d.i])
+}
+
+// str reads a JSON string; one without escapes is a slice of the text.
+func (d *decoder) str() (string, error) {
+	if d.i >= len(d.s) || d.s[d.i] != '"' {
+		return "", d.errorf("expected a string")
+	}
+	j := d.i + 1
+	escaped := false
+	for k := j; k < len(d.s); k++ {
+		switch d.s[k] {
+		case '\\':
+			escaped = true
+			k++
+		case '"':
+			d.i = k + 1
+			if !escaped {
+				return d.s[j:k], nil
+			}
+			var out string
+			if err := json.Unmarshal([]byte(d.s[j-1:k+1]), &out); err != nil {
+				return "", d.errorf("%v", err)
+			}
+			return out, nil
+		}
+	}
+	return "", d.errorf("unterminated string")
 }
 
 // get returns the value of key in an object, or nil.

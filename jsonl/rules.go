@@ -721,12 +721,16 @@ func (c *checker) typed(raw []byte, count bool) {
 	}
 	r := c.rules
 	if count {
-		if n := r.Count(&ex); n > r.Limit {
+		if n, exact := r.Count(&ex, r.Limit); n > r.Limit {
 			model := ""
 			if r.Model != "" {
 				model = " of " + r.Model
 			}
-			c.add(CodeTooManyTokens, "", "the example has %d tokens, over the %d-token limit%s: OpenAI would truncate it", n, r.Limit, model)
+			has := fmt.Sprintf("%d", n)
+			if !exact {
+				has = fmt.Sprintf("at least %d", n)
+			}
+			c.add(CodeTooManyTokens, "", "the example has %s tokens, over the %d-token limit%s: OpenAI would truncate it", has, r.Limit, model)
 		}
 	}
 	if r.Extra != nil {

@@ -24,9 +24,11 @@ type Rules struct {
 	Limit int
 	// Model is named in the token-limit message.
 	Model string
-	// Count returns an example's token count. The caller injects it, so that
-	// this package does not depend on a tokenizer. Nil skips the check.
-	Count func(*Example) int
+	// Count returns an example's token count and true when the count is at
+	// most limit; past limit it may stop counting and return a number above
+	// limit that is at most the count, and false. The caller injects it, so
+	// that this package does not depend on a tokenizer. Nil skips the check.
+	Count func(ex *Example, limit int) (n int, exact bool)
 	// SpecialTokens are the strings that may not appear in training text;
 	// nil means DefaultSpecialTokens.
 	SpecialTokens []string

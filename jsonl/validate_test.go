@@ -35,8 +35,18 @@ func pref(input, preferred, nonPreferred string) string {
 	return `{"input":{"messages":[` + input + `]},"preferred_output":[` + preferred + `],"non_preferred_output":[` + nonPreferred + `]}`
 }
 
-// countLen is a stand-in token counter: one token per message.
-func countMessages(ex *Example) int { return len(ex.Conversation()) }
+// countMessages is a stand-in token counter: one token per message.
+func countMessages(ex *Example, _ int) (int, bool) { return len(ex.Conversation()), true }
+
+// countStops counts a message a token, as a bounded counter does: it stops
+// at the first message past the limit.
+func countStops(ex *Example, limit int) (int, bool) {
+	n := len(ex.Conversation())
+	if n > limit {
+		return limit + 1, false
+	}
+	return n, true
+}
 
 type codeCase struct {
 	name  string
@@ -125,7 +135,8 @@ var codeCases = []codeCase{
 	{name: "special token in part", line: chat("", sys, `{"role":"user","content":[{"type":"text","text":"<|fim_suffix|>"}]}`, asst), code: CodeSpecialToken, path: "messages[1].content[0].text"},
 	{name: "special token in completion", line: `{"prompt":"<|endofprompt|>","completion":"c"}`, code: CodeSpecialToken, path: "prompt"},
 	{name: "own special token", rules: Rules{SpecialTokens: []string{"<|im_end|>"}}, line: chat("", sys, `{"role":"user","content":"<|im_end|>"}`, asst), code: CodeSpecialToken},
-	{name: "too long", rules: Rules{Limit: 4, Count: countMessages, Model: "m"}, line: chat("", sys, usr, asst, usr, asst), code: CodeTooManyTokens, in: "5 tokens, over the 4-token limit of m"},
+	{name: "too long", rules: Rules{Limit: 4, Count: countMessages, Model: "m"}, line: chat("", sys, usr, asst, usr, asst), code: CodeTooManyTokens, in: "has 5 tokens, over the 4-token limit of m"},
+	{name: "too long, not counted to the end", rules: Rules{Limit: 2, Count: countStops, Model: "m"}, line: chat("", sys, usr, asst, usr, asst), code: CodeTooManyTokens, in: "has at least 3 tokens, over the 2-token limit of m"},
 	{name: "not json answer", rules: Rules{AnswerJSON: true}, line: chat("", sys, usr, `{"role":"assistant","content":"db.x.find("}`), code: CodeAnswerNotJSON, path: "messages[2].content"},
 	{name: "not json completion", rules: Rules{AnswerJSON: true}, line: `{"prompt":"p","completion":"nope"}`, code: CodeAnswerNotJSON, path: "completion"},
 	{name: "not json preferred", rules: Rules{AnswerJSON: true}, line: pref(usr, asst, `{"role":"assistant","content":"{}"}`), code: CodeAnswerNotJSON, path: "preferred_output[0].content"},
@@ -245,7 +256,7 @@ func TestStrictPromotesWarnings(t *testing.T) {
 
 func TestShortLinesAreNotCounted(t *testing.T) {
 	counted := 0
-	v := NewValidator(Rules{Limit: 1000, Count: func(*Example) int { counted++; return 5000 }}, "f")
+	v := NewValidator(Rules{Limit: 1000, Count: func(*Example, int) (int, bool) { counted++; return 5000, true }}, "f")
 	v.Line(1, []byte(chat("", sys, usr, asst)))
 	if counted != 0 {
 		t.Errorf("a %d-byte line was tokenized for a limit of 1000", len(chat("", sys, usr, asst)))

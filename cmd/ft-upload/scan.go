@@ -96,7 +96,7 @@ func scan(arg, split string, stdin io.Reader, rules checkRules) (*local, []jsonl
 		v = jsonl.NewValidator(jsonl.Rules{
 			Limit:       m.ExampleLimit,
 			Model:       m.Name,
-			Count:       func(ex *jsonl.Example) int { return rules.counter.Example(ex).Total },
+			Count:       rules.counter.ExampleUpTo,
 			MinExamples: rules.minExamples,
 			Validation:  split == "validation",
 		}, name)

@@ -138,8 +138,9 @@ func TestToyChat(t *testing.T) {
 			": chat, 5 lines, 5 valid; 1 error: too_few_examples 1; 2 warnings: example_missing_user_message 1, missing_system_message 1\n",
 		}},
 		{[]string{"--model", "gpt-3.5-turbo-0613", "--min-examples", "1"}, 1, 4, []string{
-			// "Eat a banana!" 2,000 times: about 8,000 tokens
-			":5: too_many_tokens: the example has 80",
+			// "Eat a banana!" 2,000 times, about 8,000 tokens: counting
+			// stops past the limit, at a message's text
+			":5: too_many_tokens: the example has at least 4",
 			"over the 4096-token limit of gpt-3.5-turbo-0613",
 		}},
 		{[]string{"--strict", "--min-examples", "1"}, 1, 3, []string{":3: missing_system_message: "}},
@@ -163,5 +164,30 @@ func TestToyChat(t *testing.T) {
 				t.Errorf("%v: stderr lacks %q:\n%s", tc.args, s, stderr.String())
 			}
 		}
+	}
+}
+
+// TestLongLineWithoutBreaks: a line of megabytes that is one piece for the
+// tokenizer is over the limit, said so with a lower bound, and its
+// neighbours are still checked.
+func TestLongLineWithoutBreaks(t *testing.T) {
+	short := `{"messages":[{"role":"system","content":"S"},{"role":"user","content":"Q"},{"role":"assistant","content":"A"}]}` + "\n"
+	for _, tc := range []struct{ name, text, want string }{
+		{"letter", strings.Repeat("a", 4<<20), ":2: too_many_tokens: the example has at least "},
+		{"emoji", strings.Repeat("😀", 1<<20), ":2: too_many_tokens: the example has at least "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := short + `{"messages":[{"role":"user","content":"` + tc.text + `"},{"role":"assistant","content":"A"}]}` + "\n" + short
+			var stdout, stderr bytes.Buffer
+			if got := run([]string{"--min-examples", "1"}, strings.NewReader(in), &stdout, &stderr); got != 1 {
+				t.Errorf("exit %d, want 1\n%s", got, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), tc.want) || !strings.Contains(stderr.String(), "over the 65536-token limit") {
+				t.Errorf("stderr lacks %q:\n%s", tc.want, stderr.String())
+			}
+			if stdout.String() != short+short {
+				t.Errorf("stdout has %d bytes, want the two short lines", stdout.Len())
+			}
+		})
 	}
 }

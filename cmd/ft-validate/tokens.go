@@ -44,9 +44,9 @@ func rulesFor(f *flags) (jsonl.Rules, error) {
 
 // lazyCounter loads the encoding on the first long example: loading takes
 // seconds, and most files have no example long enough to need a count.
-func lazyCounter(model string) func(*jsonl.Example) int {
+func lazyCounter(model string) func(*jsonl.Example, int) (int, bool) {
 	var counter *tokenize.Counter
-	return func(ex *jsonl.Example) int {
+	return func(ex *jsonl.Example, limit int) (int, bool) {
 		if counter == nil {
 			c, err := tokenize.New(model)
 			if err != nil {
@@ -55,7 +55,7 @@ func lazyCounter(model string) func(*jsonl.Example) int {
 			}
 			counter = c
 		}
-		return counter.Example(ex).Total
+		return counter.ExampleUpTo(ex, limit)
 	}
 }
 

@@ -287,3 +287,27 @@ func TestSlowQuery(t *testing.T) {
 		t.Errorf("after the slow query: %+v, %v", sc, err)
 	}
 }
+
+// TestDroppedConnection: a server that closes the connection of one query
+// (FerretDB does on a filter with a repeated key) but answers the rest is
+// up: that answer is not executed, and the run goes on.
+func TestDroppedConnection(t *testing.T) {
+	srv, err := mongotest.Start(mongotest.Options{Load: []string{"shop.orders=" + sampleData}, Drop: "dropme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	s := newScorer(t, srv.URI(), Config{Attempts: 2, Backoff: 10 * time.Millisecond})
+	ctx := context.Background()
+	sc, err := s.Score(ctx, "shop", `db.orders.find({status: "shipped"})`, `db.orders.find({status: "shipped", note: {$ne: "dropme"}})`)
+	if err != nil {
+		t.Fatalf("a dropped connection ended the run: %v", err)
+	}
+	if sc.Executed || !strings.Contains(sc.Reason, "closed the connection on this query") {
+		t.Errorf("%+v: want not executed, the connection closed", sc)
+	}
+	sc, err = s.Score(ctx, "shop", `db.orders.find({status: "shipped"})`, `db.orders.find({status: "shipped"})`)
+	if err != nil || !sc.ResultMatch {
+		t.Errorf("after the dropped query: %+v, %v", sc, err)
+	}
+}

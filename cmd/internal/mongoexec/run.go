@@ -176,6 +176,14 @@ func drain(ctx context.Context, cur *mongo.Cursor, limit int, res *Result) error
 	return cur.Err()
 }
 
+// unreachable reports whether err means no connection could be made at
+// all, rather than one that was made and then lost.
+func unreachable(err error) bool {
+	var sel topology.ServerSelectionError
+	return errors.As(err, &sel) || errors.Is(err, mongo.ErrClientDisconnected) ||
+		strings.Contains(err.Error(), "connection refused")
+}
+
 // Unavailable reports whether err means the server could not be reached,
 // as opposed to the server refusing or failing the query, or the query
 // running out of time.

@@ -218,6 +218,11 @@ func (s *Scorer) exec(ctx context.Context, db string, p *Plan, limit int) (*Resu
 			return res, err
 		}
 		if attempt >= s.cfg.Attempts {
+			// A server that answers each new connection but drops the one
+			// carrying this query is up: the query is what it cannot take.
+			if !unreachable(err) {
+				return nil, &dropped{msg: s.cfg.Redactor.String(err.Error())}
+			}
 			return nil, fmt.Errorf("%w after %d tries: %s", ErrUnavailable, attempt, s.cfg.Redactor.String(err.Error()))
 		}
 		select {
@@ -229,11 +234,24 @@ func (s *Scorer) exec(ctx context.Context, db string, p *Plan, limit int) (*Resu
 	}
 }
 
+// dropped is a query on which the server closed the connection at every
+// try, while it could still be reached. It does not wrap the driver's
+// error, which would say the server is unavailable.
+type dropped struct{ msg string }
+
+func (d *dropped) Error() string {
+	return "the server closed the connection on this query at every try: " + d.msg
+}
+
 // failure says why the server did not run a query.
 func (s *Scorer) failure(err error) string {
 	var r *Refusal
 	if errors.As(err, &r) {
 		return r.Reason
+	}
+	var d *dropped
+	if errors.As(err, &d) {
+		return d.Error()
 	}
 	if mongo.IsTimeout(err) {
 		return fmt.Sprintf("timed out after %s", s.cfg.QueryTimeout)

@@ -44,6 +44,7 @@ type Server struct {
 	stopped   bool
 	slow      string
 	delay     time.Duration
+	drop      string
 }
 
 // startDir is the working directory the process started in, which for a
@@ -112,6 +113,10 @@ type Options struct {
 	// text by Delay before it is forwarded: a slow query on a live server.
 	Slow  string
 	Delay time.Duration
+	// Drop closes the connection of each command that mentions this text,
+	// before it is forwarded, as a server that cannot take that command
+	// does; the server stays up for every other.
+	Drop string
 }
 
 // Start runs a server. Commands sent while loading are not recorded: the
@@ -153,7 +158,7 @@ func Start(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{proc: proc, stdin: stdin, backend: backend, ln: ln,
-		conns: map[net.Conn]bool{}, stopAfter: opts.StopAfter, slow: opts.Slow, delay: opts.Delay}
+		conns: map[net.Conn]bool{}, stopAfter: opts.StopAfter, slow: opts.Slow, delay: opts.Delay, drop: opts.Drop}
 	go s.accept()
 	return s, nil
 }
@@ -253,6 +258,9 @@ func (s *Server) serve(client net.Conn) {
 		}
 		if s.slow != "" && cmd.Doc != nil && strings.Contains(cmd.Doc.String(), s.slow) {
 			time.Sleep(s.delay)
+		}
+		if s.drop != "" && cmd.Doc != nil && strings.Contains(cmd.Doc.String(), s.drop) {
+			return
 		}
 		if _, err := server.Write(msg); err != nil {
 			return

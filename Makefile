@@ -12,6 +12,7 @@ build:
 
 lint:
 	$(GO) vet ./...
+	$(GO) vet -C cmd/internal/ferret ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt needs to run on:"; echo "$$out"; exit 1; fi
 

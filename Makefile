@@ -55,6 +55,7 @@ install: build completions man
 
 lint:
 	$(GO) vet ./...
+	$(GO) vet -C cmd/internal/ferret ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt needs to run on:"; echo "$$out"; exit 1; fi
 

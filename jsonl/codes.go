@@ -62,7 +62,9 @@ const (
 var Codes = []Code{
 	{CodeInvalidUTF8, SeverityError, "the line is not valid UTF-8", "re-encode the file as UTF-8 (iconv -f LATIN1 -t UTF-8)"},
 	{CodeInvalidJSON, SeverityError, "the line is not one JSON value (often a truncated last line, or a pretty-printed file)", "write one compact JSON object per line; ft-format converts JSON arrays and CSV"},
-	{CodeLineTooLong, SeverityError, "a line is longer than the reader's limit (256 MiB); the rest of the file is not read", "split the file into lines, one example per line"},
+	{CodeLineTooLong, SeverityError, "a line is longer than the reader's limit (256 MiB); it is skipped without being kept in memory, and the rest of the file is read", "split the file into lines, one example per line"},
+	{CodeNotUTF8File, SeverityError, "the file starts with a UTF-16 or UTF-32 byte-order mark; it is not read (exit 3)", "convert it with the iconv command the message gives, such as iconv -f UTF-16LE -t UTF-8 in.jsonl > out.jsonl"},
+	{CodeNumberOutOfRange, SeverityError, "a number is valid JSON but beyond what a 64-bit float holds (such as 1e999999)", "write the number within ±1.8e308, or as a string if it is text"},
 	{CodeDataType, SeverityError, "the line is JSON but not an object", "each line must be a JSON object such as {\"messages\": [...]}"},
 	{CodeFormatMixed, SeverityError, "the line is in another format than the file (chat or reinforcement, preference, completion), or than --format", "keep one format per file; split mixed files"},
 	{CodeMissingMessagesList, SeverityError, "`messages` (or `input.messages`) is absent, null or empty", "give each example a non-empty `messages` array"},

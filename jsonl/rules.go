@@ -716,7 +716,8 @@ func (c *checker) answerJSON(path, s string) {
 func (c *checker) typed(raw []byte, count bool) {
 	var ex Example
 	if err := unmarshal(raw, &ex); err != nil {
-		c.add(CodeInvalidType, "", "the example cannot be read: %s", jsonErrorText(err))
+		code, path, msg := DecodeProblem(err)
+		c.add(code, path, "%s", msg)
 		return
 	}
 	r := c.rules

@@ -105,6 +105,10 @@ func (v *Validator) Lines() int { return v.lines }
 // Valid returns how many checked lines had no error.
 func (v *Validator) Valid() int { return v.valid }
 
+// Skip counts a line that could not be checked at all (one too long to
+// read), so that Lines still counts every line.
+func (v *Validator) Skip() { v.lines++ }
+
 // Line checks one line (without its line ending) and returns its findings,
 // errors and warnings, in a stable order. The line is valid when none of
 // them is an error.
@@ -159,7 +163,8 @@ func (v *Validator) check(line int, raw []byte) *checker {
 	}
 	var val any
 	if err := unmarshal(raw, &val); err != nil {
-		c.add(CodeInvalidJSON, "", "not valid JSON: %s", jsonErrorText(err))
+		code, path, msg := DecodeProblem(err)
+		c.add(code, path, "%s", msg)
 		return c
 	}
 	obj, ok := val.(map[string]any)

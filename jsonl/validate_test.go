@@ -62,6 +62,7 @@ var codeCases = []codeCase{
 	{name: "utf8", line: "{\"messages\":\"\xff\"}", code: CodeInvalidUTF8, in: "byte 14"},
 	{name: "json", line: `{"messages":[`, code: CodeInvalidJSON},
 	{name: "json trailing", line: `{"a":1} x`, code: CodeInvalidJSON},
+	{name: "number out of range", line: chat("", usr, `{"role":"assistant","content":"A","weight":1e999999}`), code: CodeNumberOutOfRange, path: "messages[1].weight", in: "1e999999 is out of range"},
 	{name: "not an object", line: `[1,2]`, code: CodeDataType, in: "array"},
 	{name: "string line", line: `"hi"`, code: CodeDataType, in: "string"},
 	{name: "completion in chat file", prior: []string{chat("", sys, usr, asst)}, line: `{"prompt":"a","completion":"b"}`, code: CodeFormatMixed, in: "line 1"},
@@ -184,9 +185,9 @@ func TestCodes(t *testing.T) {
 }
 
 // TestEveryCodeTested keeps the table above in step with Codes. The reader
-// reports line_too_long, and Finish the file-level codes (tested below).
+// reports line_too_long and not_utf8_file, and Finish the file-level codes (tested below).
 func TestEveryCodeTested(t *testing.T) {
-	tested := map[string]bool{CodeLineTooLong: true, CodeTooFew: true, CodeSystemPromptDiffers: true}
+	tested := map[string]bool{CodeLineTooLong: true, CodeNotUTF8File: true, CodeTooFew: true, CodeSystemPromptDiffers: true}
 	for _, tc := range codeCases {
 		tested[tc.code] = true
 	}

@@ -459,7 +459,7 @@ func (j *job) record(rec *record) error {
 				j.report(rec.Err(p))
 			}
 		}
-		if j.rejects != nil {
+		if j.rejects != nil && rec.Raw != nil {
 			line := rec.Raw // a JSONL line is kept byte for byte
 			if rec.Index >= 0 {
 				line = oneLine(line)
@@ -541,7 +541,7 @@ func newJob(f *flags, stdout io.Writer, report func(error)) (*job, error) {
 	j := &job{build: b, from: f.From, delimiter: delimiter, out: jsonl.NewWriter(stdout), report: report, probe: newProbe(b.named(f))}
 	if f.Rejects != "" {
 		if j.rejectsFile, err = cli.CreateAtomic(f.Rejects); err != nil {
-			return nil, cli.WithCode(cli.ExitUsage, fmt.Errorf("--rejects: %w", err))
+			return nil, cli.WithCode(cli.ExitUsage, fmt.Errorf("--rejects %w", err))
 		}
 		j.rejects = jsonl.NewWriter(j.rejectsFile)
 	}

@@ -68,6 +68,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// Examples written to the terminal would be torn by a status line.
 	progress := cli.NewProgress(stderr, name, f.Files, f.Quiet || cli.IsTerminal(stdout))
 	report := func(err error) { progress.Done(); cli.Report(stderr, name, err) }
+	// The files of --system-file and --user-template-file are inputs too.
+	inputs := append(cli.Inputs(f.Files), nonEmpty(f.SystemFile, f.UserTemplateFile)...)
+	if err := cli.CheckOutputs(inputs, stdin, cli.Output{Flag: "--rejects", Path: f.Rejects}); err != nil {
+		return cli.Report(stderr, name, err)
+	}
+	if err := cli.CheckStdout(cli.Inputs(f.Files), stdout); err != nil {
+		return cli.Report(stderr, name, err)
+	}
 	j, err := newJob(&f, stdout, report)
 	if err != nil {
 		return cli.Report(stderr, name, err)
@@ -83,4 +91,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		cli.Warnf(stderr, name, "%s from %s", count(j.examples, "example"), count(j.records, "record"))
 	}
 	return cli.Report(stderr, name, err)
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }

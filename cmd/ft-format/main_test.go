@@ -10,6 +10,8 @@ import (
 	"github.com/goccy/go-json"
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/ft-tools/ft/cmd/internal/scriptfiles"
+
 	"github.com/ft-tools/ft/cmd/internal/cli"
 	"github.com/ft-tools/ft/jsonl"
 )
@@ -21,7 +23,8 @@ func TestMain(m *testing.M) {
 }
 
 func TestScript(t *testing.T) {
-	testscript.Run(t, testscript.Params{Dir: "testdata/script", RequireExplicitExec: true})
+	testscript.Run(t, testscript.Params{Dir: "testdata/script", RequireExplicitExec: true,
+		Cmds: scriptfiles.Cmds, Condition: scriptfiles.Condition})
 }
 
 // TestExitCodes pins the exact statuses, which testscript sees only as zero

@@ -87,6 +87,11 @@ func detect(in *bufio.Reader) string {
 // A delimiter of 0 is detected from the header (csvDelimiter).
 func readRecords(r io.Reader, name, from string, delimiter rune, yield func(*record) error) error {
 	in := bufio.NewReaderSize(r, 64<<10)
+	// UTF-16 and UTF-32 would pass for CSV (or fail as "bare \"") in every
+	// reader below; the mark says what the text is.
+	if head, _ := in.Peek(4); jsonl.Encoding(head) != "" {
+		return cli.WithCode(cli.ExitUnreadable, jsonl.EncodingError(jsonl.Encoding(head), name))
+	}
 	if from == fromAuto {
 		from = detect(in)
 	}
@@ -107,7 +112,13 @@ func readJSONL(in io.Reader, name string, yield func(*record) error) error {
 	jr := jsonl.NewReader(in, name)
 	for jr.Next() {
 		rec := &record{File: name, Line: jr.Line(), Index: -1, Raw: bytes.Clone(jr.Bytes())}
-		rec.Problem = checkObject(rec.Raw)
+		if le := jr.TooLong(); le != nil {
+			// Too long to keep: counted and reported, but not in --rejects.
+			rec.Problem = &problem{Code: le.Code, Message: le.Err.Error()}
+			rec.Raw = nil
+		} else {
+			rec.Problem = checkObject(rec.Raw)
+		}
 		if rec.Problem != nil && rec.Problem.Code == "invalid_json" && jr.Truncated() {
 			rec.Problem.Message += " (the last line has no newline: is the file truncated?)"
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -22,8 +23,8 @@ import (
 var metrics = []string{"parsed", "exact", "equivalent"}
 
 func (f *flags) check() error {
-	if !slices.Contains(metrics, f.Metric) {
-		return fmt.Errorf("--metric %q: not one of %v", f.Metric, metrics)
+	if !slices.Contains(metrics, f.Metric) && !isExecMetric(f.Metric) {
+		return fmt.Errorf("--metric %q: not one of %v or, with a database, %v", f.Metric, metrics, execMetrics)
 	}
 	if f.MinRate != nil && (*f.MinRate < 0 || *f.MinRate > 1) {
 		return fmt.Errorf("--min-rate %v: a rate is between 0 and 1", *f.MinRate)
@@ -68,6 +69,8 @@ func sameFile(a, b string) bool {
 }
 
 type job struct {
+	ctx    context.Context
+	exec   *executor // nil: no database
 	f      *flags
 	out    *jsonl.Writer
 	stderr io.Writer
@@ -121,7 +124,9 @@ func (j *job) run(files []string, stdin io.Reader) int {
 	defer j.temps.stop()
 	for _, arg := range files {
 		if err := j.file(arg, stdin); err != nil {
-			return cli.Report(j.stderr, name, err)
+			// The lines scored before a database went away are kept.
+			j.out.Flush()
+			return cli.ReportContext(j.ctx, j.stderr, name, err)
 		}
 	}
 	if err := j.out.Flush(); err != nil {
@@ -269,7 +274,7 @@ func (j *job) file(arg string, stdin io.Reader) error {
 
 // scoreKeys are the keys ft-score writes; an input line that has them
 // (scored before) gets them anew rather than twice.
-var scoreKeys = []string{"parsed", "parse_error", "exact", "equivalent", "reason", "diff", "complexity", "unsafe", "unsafe_findings"}
+var scoreKeys = append([]string{"parsed", "parse_error", "exact", "equivalent", "reason", "diff", "complexity", "unsafe", "unsafe_findings"}, execKeys...)
 
 // line scores one input line and writes it out. A line that is not an
 // answer is a *jsonl.LineError; any other error ends the run.
@@ -319,10 +324,22 @@ func (j *job) line(r *jsonl.Reader) error {
 	} else {
 		res = score.Score(a.Expected, *a.Answer)
 	}
-	if err := j.write(keys, raws, &res); err != nil {
+	ms := res.Metrics()
+	var ex *execResult
+	if j.exec != nil {
+		if err := j.ctx.Err(); err != nil {
+			return err
+		}
+		er, exms, err := j.exec.score(j.ctx, j, fmt.Sprintf("%s:%d", r.Name(), r.Line()), r.Bytes(), a.Expected, a.Answer)
+		if err != nil {
+			return err
+		}
+		ex = er
+		ms = append(ms, exms...)
+	}
+	if err := j.write(keys, raws, &res, ex); err != nil {
 		return err
 	}
-	ms := res.Metrics()
 	e := score.Entry{
 		Model:     a.Model,
 		Key:       a.File + "\x00" + strconv.Itoa(a.Line) + "\x00" + a.Question + "\x00" + a.Expected,
@@ -335,8 +352,13 @@ func (j *job) line(r *jsonl.Reader) error {
 	if a.Usage != nil {
 		e.Prompt, e.Cached, e.Output = a.Usage.PromptTokens, a.Usage.CachedTokens, a.Usage.CompletionTokens
 	}
+	if ex != nil && ex.XMaNeR != nil {
+		e.Values = append(e.Values, score.Value{Name: "xmaner", Value: *ex.XMaNeR})
+	}
 	j.report.Add(e)
-	if j.pairW != nil && !metricOf(ms, j.f.Metric) {
+	// A line without the metric (an expected query the database cannot
+	// run) says nothing of the answer: it makes no pair.
+	if v, ok := metricOf(ms, j.f.Metric); j.pairW != nil && ok && !v {
 		return j.pair(&a)
 	}
 	return nil
@@ -372,17 +394,17 @@ func queryText(raw json.RawMessage, nullable bool) (string, error) {
 	return "", fmt.Errorf("%s is not a string, a document or an array", raw)
 }
 
-func metricOf(ms []score.Metric, name string) bool {
+func metricOf(ms []score.Metric, name string) (value, ok bool) {
 	for _, m := range ms {
 		if m.Name == name {
-			return m.Value
+			return m.Value, true
 		}
 	}
-	return false
+	return false, false
 }
 
 // write writes the input line with the scores after its own keys.
-func (j *job) write(keys []string, raws []json.RawMessage, res *score.Result) error {
+func (j *job) write(keys []string, raws []json.RawMessage, res *score.Result, ex *execResult) error {
 	var b bytes.Buffer
 	b.WriteByte('{')
 	n := 0
@@ -409,7 +431,20 @@ func (j *job) write(keys []string, raws []json.RawMessage, res *score.Result) er
 		if n > 0 {
 			b.WriteByte(',')
 		}
+		n++
 		b.Write(inner)
+	}
+	if ex != nil {
+		ej, err := jsonl.Marshal(ex)
+		if err != nil {
+			return err
+		}
+		if inner := bytes.TrimSuffix(bytes.TrimPrefix(ej, []byte("{")), []byte("}")); len(inner) > 0 {
+			if n > 0 {
+				b.WriteByte(',')
+			}
+			b.Write(inner)
+		}
 	}
 	b.WriteByte('}')
 	return j.out.WriteLine(b.Bytes())

@@ -11,6 +11,8 @@ import (
 
 	"github.com/goccy/go-json"
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/ft-tools/ft/cmd/internal/mongotest"
 )
 
 func TestMain(m *testing.M) {
@@ -24,7 +26,8 @@ func TestScript(t *testing.T) {
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"json": jsonCmd,
+			"json":  jsonCmd,
+			"mongo": mongotest.Cmd,
 			// waitfile GLOB: wait for a file a background ft-score creates.
 			"waitfile": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 1 {

@@ -32,7 +32,7 @@ type flags struct {
 var help = cli.Help{
 	Summary: "Split JSONL examples into training (stdout) and validation (--val) parts, keeping input order.\n\n" +
 		"Memory: two passes over the input, keeping about " + memoryNote + "; " +
-		"stdin is first copied to a temporary file ($TMPDIR) so it can be read twice.",
+		"stdin from a pipe, a FIFO or <(...) is first copied to a temporary file ($TMPDIR) so it can be read twice.",
 	Examples: []string{
 		"ft-format pairs.json | ft-split --val val.jsonl > train.jsonl",
 		"ft-split --ratio 0.9 --seed 7 --val val.jsonl --train train.jsonl data.jsonl",

@@ -9,6 +9,8 @@ import (
 
 	"github.com/goccy/go-json"
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/ft-tools/ft/cmd/internal/scriptfiles"
 )
 
 func TestMain(m *testing.M) {
@@ -18,7 +20,8 @@ func TestMain(m *testing.M) {
 }
 
 func TestScript(t *testing.T) {
-	testscript.Run(t, testscript.Params{Dir: "testdata/script", RequireExplicitExec: true})
+	testscript.Run(t, testscript.Params{Dir: "testdata/script", RequireExplicitExec: true,
+		Cmds: scriptfiles.Cmds, Condition: scriptfiles.Condition})
 }
 
 const good = `{"messages":[{"role":"user","content":"hello"},{"role":"assistant","content":"hi"}]}` + "\n"

@@ -130,6 +130,9 @@ func createOnce(ctx context.Context, client *openai.Client, req *openai.JobReque
 		if !errors.Is(err, openai.ErrMaybeCreated) {
 			return job, err
 		}
+		if ctx.Err() != nil {
+			return openai.Job{}, interruptedCreate(ctx, client, tag, stderr)
+		}
 		cli.Warnf(stderr, name, "%v; looking for a job tagged %s=%s before trying again", err, metaRequest, tag[metaRequest])
 		found, ferr := lookUp(ctx, lookupFor, stderr, "a job tagged "+metaRequest+"="+tag[metaRequest], func() (bool, error) {
 			found, err := client.FindJobs(ctx, tag)
@@ -144,7 +147,7 @@ func createOnce(ctx context.Context, client *openai.Client, req *openai.JobReque
 		})
 		if ferr != nil {
 			if ctx.Err() != nil {
-				return openai.Job{}, ctx.Err()
+				return openai.Job{}, interruptedCreate(ctx, client, tag, stderr)
 			}
 			return openai.Job{}, cli.WithCode(cli.ExitUnavailable, fmt.Errorf("the job may have been created but cannot be looked up (%v); before starting another, look for a job with metadata %s=%s", ferr, metaRequest, tag[metaRequest]))
 		}
@@ -157,6 +160,34 @@ func createOnce(ctx context.Context, client *openai.Client, req *openai.JobReque
 		}
 		cli.Warnf(stderr, name, "no job tagged %s=%s after %s of looking: the create seems not to have reached the server; sending it again", metaRequest, tag[metaRequest], lookupFor)
 	}
+}
+
+// interruptedCreate is a create cut short by a signal after its request
+// may have reached the server. A few seconds go to looking the job up by
+// its tag, so that the user learns whether a job is running (and paid
+// for) rather than guessing; the answer is the job, or the tag and the
+// request that finds it later.
+func interruptedCreate(ctx context.Context, client *openai.Client, tag map[string]string, stderr io.Writer) error {
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	found, err := client.FindJobs(lctx, tag)
+	if err == nil && len(found) > 0 {
+		job := found[len(found)-1]
+		cli.Warnf(stderr, name, "the job was created before the interruption: %s (%s); follow it with: ft-wait %s", job.ID, job.Status, job.ID)
+		return ctx.Err()
+	}
+	if err == nil {
+		cli.Warnf(stderr, name, "no job tagged %s=%s is listed yet; it may still appear: look for it with: %s", metaRequest, tag[metaRequest], findJobCommand(tag))
+		return ctx.Err()
+	}
+	cli.Warnf(stderr, name, "the job may have been created; look for the job tagged %s=%s with: %s", metaRequest, tag[metaRequest], findJobCommand(tag))
+	return ctx.Err()
+}
+
+// findJobCommand is the request that lists the jobs carrying tag.
+func findJobCommand(tag map[string]string) string {
+	return fmt.Sprintf(`curl -s -H "Authorization: Bearer $OPENAI_API_KEY" "${OPENAI_BASE_URL:-https://api.openai.com/v1}/fine_tuning/jobs?metadata%%5B%s%%5D=%s"`,
+		metaRequest, tag[metaRequest])
 }
 
 // lookUp looks with openai.Await, saying on stderr what it waits for.

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
@@ -21,7 +22,7 @@ import (
 // local is one file to send, as measured before sending.
 type local struct {
 	Name     string // as given on the command line, "<stdin>" for stdin
-	Path     string // where the bytes are: the file, or a spooled copy of stdin
+	Path     string // where the bytes are: the file, or /dev/fd/N of a spooled copy
 	Split    string // "train" or "validation"
 	Bytes    int64
 	SHA256   string // hex
@@ -32,7 +33,12 @@ type local struct {
 	// a copy without it, and Bytes, SHA256 and MD5 are the copy's, the
 	// bytes that are sent.
 	Stripped int
-	temp     bool // Path is ours to remove
+	spool    *os.File // the unlinked copy that Path names, closed by cleanup
+}
+
+func isRegular(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode().IsRegular()
 }
 
 // Remote name: the base name with the content's hash before the extension,
@@ -44,20 +50,30 @@ func (l *local) remoteName() string {
 	if l.Name != cli.StdinName {
 		base = filepath.Base(l.Name)
 	}
-	ext := filepath.Ext(base)
-	if ext == "" {
-		ext = ".jsonl"
-	}
-	return strings.TrimSuffix(base, filepath.Ext(base)) + "." + l.tag() + ext
+	// The Files API takes only .jsonl names for fine-tuning: a FIFO
+	// named in.fifo, or /dev/fd/63, is sent as in.….jsonl and 63.….jsonl.
+	return strings.TrimSuffix(base, filepath.Ext(base)) + "." + l.tag() + ".jsonl"
 }
 
 // tag is what a remote file name must contain to be this content.
 func (l *local) tag() string { return "sha256-" + l.SHA256[:hashTagLen] }
 
 func (l *local) cleanup() {
-	if l.temp {
-		os.Remove(l.Path)
+	if l.spool != nil {
+		l.spool.Close()
+		l.spool = nil
 	}
+}
+
+// spoolFile makes a temporary file in $TMPDIR and unlinks it at once, so
+// that however the run ends nothing is left; Path reaches it as /dev/fd/N.
+func spoolFile() (*os.File, error) {
+	tmp, err := os.CreateTemp("", "ft-upload-*.jsonl")
+	if err != nil {
+		return nil, err
+	}
+	os.Remove(tmp.Name())
+	return tmp, nil
 }
 
 // checkRules are what the pre-check needs to know about the model.
@@ -79,13 +95,15 @@ func scan(arg, split string, stdin io.Reader, rules checkRules) (*local, []jsonl
 	defer rc.Close()
 	l := &local{Name: name, Path: arg, Split: split}
 	var in io.Reader = rc
-	if arg == "-" {
-		tmp, err := os.CreateTemp("", "ft-upload-*.jsonl")
+	if f, ok := rc.(*os.File); arg == "-" || ok && !isRegular(f) {
+		// Stdin, a pipe or a FIFO is read once: it is copied on the way.
+		// The copy is unlinked at once, so that however the run ends
+		// nothing is left; it is reached through its descriptor.
+		tmp, err := spoolFile()
 		if err != nil {
 			return nil, nil, err
 		}
-		defer tmp.Close()
-		l.Path, l.temp = tmp.Name(), true
+		l.spool, l.Path = tmp, "/dev/fd/"+strconv.Itoa(int(tmp.Fd()))
 		in = io.TeeReader(rc, tmp)
 	}
 	sh, mh := sha256.New(), md5.New()
@@ -106,6 +124,13 @@ func scan(arg, split string, stdin io.Reader, rules checkRules) (*local, []jsonl
 	jr := jsonl.NewReader(counted, name)
 	for jr.Next() {
 		l.Examples++
+		if le := jr.TooLong(); le != nil {
+			findings = append(findings, jsonl.Finding{File: le.File, Line: le.Line, Severity: jsonl.SeverityError, Code: le.Code, Message: le.Err.Error()})
+			if v != nil {
+				v.Skip()
+			}
+			continue
+		}
 		if v != nil {
 			findings = append(findings, v.Line(jr.Line(), jr.Bytes())...)
 		}
@@ -169,11 +194,10 @@ func (l *local) strip() error {
 		return cli.WithCode(cli.ExitUnreadable, err)
 	}
 	defer in.Close()
-	tmp, err := os.CreateTemp("", "ft-upload-*.jsonl")
+	tmp, err := spoolFile()
 	if err != nil {
 		return err
 	}
-	defer tmp.Close()
 	sh, mh := sha256.New(), md5.New()
 	out := &countingWriter{w: io.MultiWriter(tmp, sh, mh)}
 	r := bufio.NewReaderSize(in, 64<<10)
@@ -192,7 +216,7 @@ func (l *local) strip() error {
 				line, _ = jsonl.WithoutKey(line, jsonl.MetadataKey)
 			}
 			if _, err := out.Write(line); err != nil {
-				os.Remove(tmp.Name())
+				tmp.Close()
 				return err
 			}
 		}
@@ -200,12 +224,12 @@ func (l *local) strip() error {
 			break
 		}
 		if rerr != nil {
-			os.Remove(tmp.Name())
+			tmp.Close()
 			return cli.WithCode(cli.ExitUnreadable, fmt.Errorf("%s: %w", l.Name, rerr))
 		}
 	}
 	l.cleanup() // a spooled copy of stdin is not needed any more
-	l.Path, l.temp = tmp.Name(), true
+	l.spool, l.Path = tmp, "/dev/fd/"+strconv.Itoa(int(tmp.Fd()))
 	l.Bytes = out.n
 	l.SHA256, l.MD5 = hex.EncodeToString(sh.Sum(nil)), hex.EncodeToString(mh.Sum(nil))
 	return nil

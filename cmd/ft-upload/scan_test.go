@@ -103,6 +103,8 @@ func TestScanStripsMetadata(t *testing.T) {
 		t.Fatal(err)
 	}
 	sum := sha256.Sum256([]byte(sent))
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
 	for _, arg := range []string{path, "-"} {
 		l, _, err := scan(arg, "train", strings.NewReader(data), checkRules{counter: counter, check: false})
 		if err != nil {
@@ -112,14 +114,14 @@ func TestScanStripsMetadata(t *testing.T) {
 		if rerr != nil || string(got) != sent {
 			t.Errorf("%s: the bytes to send differ from the input without metadata (%v):\n%.300s", arg, rerr, got)
 		}
-		if l.Stripped != 11 || l.SHA256 != hex.EncodeToString(sum[:]) || l.Bytes != int64(len(sent)) || l.Examples != 14 || !l.temp {
-			t.Errorf("%s: stripped %d, sha256 %s, %d bytes, %d examples, temp %v; want 11, %x, %d, 14, true",
-				arg, l.Stripped, l.SHA256, l.Bytes, l.Examples, l.temp, sum, len(sent))
+		if l.Stripped != 11 || l.SHA256 != hex.EncodeToString(sum[:]) || l.Bytes != int64(len(sent)) || l.Examples != 14 || l.spool == nil {
+			t.Errorf("%s: stripped %d, sha256 %s, %d bytes, %d examples, spooled %v; want 11, %x, %d, 14, true",
+				arg, l.Stripped, l.SHA256, l.Bytes, l.Examples, l.spool != nil, sum, len(sent))
+		}
+		if left, _ := os.ReadDir(tmp); len(left) > 0 {
+			t.Errorf("%s: the stripped copy is visible in $TMPDIR: %s", arg, left[0].Name())
 		}
 		l.cleanup()
-		if _, err := os.Stat(l.Path); !os.IsNotExist(err) {
-			t.Errorf("%s: the stripped copy is left behind", arg)
-		}
 	}
 	if _, err := os.Stat(path); err != nil {
 		t.Errorf("the input is gone: %v", err)

@@ -246,6 +246,9 @@ func (s *sender) uploadFile(ctx context.Context, l *local) (openai.File, error) 
 		if err == nil {
 			return f, verify(f, l)
 		}
+		if errors.Is(err, openai.ErrMaybeCreated) && ctx.Err() != nil {
+			return f, s.interruptedUpload(ctx, l)
+		}
 		if !errors.Is(err, openai.ErrMaybeCreated) || attempt >= s.retries {
 			return f, err
 		}
@@ -255,7 +258,7 @@ func (s *sender) uploadFile(ctx context.Context, l *local) (openai.File, error) 
 		cli.Warnf(s.stderr, name, "%s: the upload's answer was lost (%v); looking for the file before sending it again", l.Name, err)
 		found, ok, ferr := s.lookFor(ctx, l, s.lookupFor)
 		if ctx.Err() != nil {
-			return openai.File{}, ctx.Err()
+			return openai.File{}, s.interruptedUpload(ctx, l)
 		}
 		if ferr != nil {
 			return openai.File{}, fmt.Errorf("the file may have been stored but cannot be looked up (%w); before sending it again, look for a file named like %s", ferr, l.remoteName())
@@ -266,6 +269,22 @@ func (s *sender) uploadFile(ctx context.Context, l *local) (openai.File, error) 
 		}
 		cli.Warnf(s.stderr, name, "%s: no such file after %s of looking; sending it again", l.Name, s.lookupFor)
 	}
+}
+
+// interruptedUpload is an upload cut short by a signal after it may have
+// reached the server: a few seconds go to looking the file up by its
+// content tag, so that the user learns whether it is stored.
+func (s *sender) interruptedUpload(ctx context.Context, l *local) error {
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	s.listed = false
+	if f, ok, err := s.find(lctx, l); err == nil && ok {
+		cli.Warnf(s.stderr, name, "%s: the file was stored before the interruption: %s", l.Name, f.ID)
+	} else {
+		cli.Warnf(s.stderr, name, "%s: the file may have been stored (its name contains %s); running ft-upload again on the same content reuses it if it is there",
+			l.Name, l.tag())
+	}
+	return ctx.Err()
 }
 
 // lookFor looks for the file by its content until the file list shows it

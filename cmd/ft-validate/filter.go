@@ -2,14 +2,10 @@ package main
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"sort"
 	"strings"
-	"syscall"
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
 	"github.com/ft-tools/ft/jsonl"
@@ -36,7 +32,9 @@ type job struct {
 
 	errors     int  // across all files, warnings under --strict included
 	unreadable bool // some input could not be read
-	stopped    bool // --max-errors reached, or stdout closed
+	stopped    bool // --max-errors reached, or stdout closed under --report json
+	outClosed  bool // stdout closed while it carried the valid records
+	outGone    bool // stdout failed and the run stopped
 }
 
 func newJob(f *flags, rules jsonl.Rules, stdout, stderr io.Writer) (*job, error) {
@@ -53,7 +51,7 @@ func newJob(f *flags, rules jsonl.Rules, stdout, stderr io.Writer) (*job, error)
 	if f.Rejects != "" {
 		a, err := cli.CreateAtomic(f.Rejects)
 		if err != nil {
-			return nil, cli.Errorf(cli.ExitUnreadable, "--rejects: %v", err)
+			return nil, cli.Errorf(cli.ExitUnreadable, "--rejects %v", err)
 		}
 		j.rejects, j.rejectW = a, jsonl.NewWriter(a)
 	}
@@ -64,7 +62,6 @@ func newJob(f *flags, rules jsonl.Rules, stdout, stderr io.Writer) (*job, error)
 func (j *job) run(inputs []string, stdin io.Reader) int {
 	if j.rejects != nil {
 		defer j.rejects.Abort()
-		defer j.removeOnInterrupt()()
 	}
 	for _, in := range inputs {
 		if j.stopped {
@@ -76,6 +73,9 @@ func (j *job) run(inputs []string, stdin io.Reader) int {
 		}
 	}
 	err := j.out.Flush()
+	if j.outClosed && cli.IsBrokenPipe(err) {
+		err = nil
+	}
 	if err == nil && j.rejects != nil {
 		if err = j.rejectW.Flush(); err == nil {
 			err = j.rejects.Commit()
@@ -95,27 +95,6 @@ func (j *job) run(inputs []string, stdin io.Reader) int {
 	}
 	j.stderr.Flush()
 	return code
-}
-
-// removeOnInterrupt removes the unfinished --rejects file on Ctrl-C, so that
-// no temporary file is left behind, and returns the function that stops
-// watching.
-func (j *job) removeOnInterrupt() (stop func()) {
-	sig := make(chan os.Signal, 1)
-	done := make(chan struct{})
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		select {
-		case <-sig:
-			j.rejects.Abort()
-			os.Exit(cli.ExitInterrupted)
-		case <-done:
-		}
-	}()
-	return func() {
-		signal.Stop(sig)
-		close(done)
-	}
 }
 
 func (j *job) report(err error) int {
@@ -145,6 +124,20 @@ func (j *job) file(arg string, stdin io.Reader) error {
 	var pending []held
 	sawJSON := false
 	for !j.stopped && r.Next() {
+		if le := r.TooLong(); le != nil {
+			// Not held, so not in --rejects either: the finding says so.
+			v.Skip()
+			fs := []jsonl.Finding{{File: le.File, Line: le.Line, Severity: jsonl.SeverityError, Code: le.Code,
+				Message: le.Err.Error() + j.notKept()}}
+			if !sawJSON {
+				if pending = append(pending, held{nil, fs}); len(pending) == notJSONLines {
+					return notJSONError(fname, pending, false)
+				}
+				continue
+			}
+			j.emit(nil, fs, t)
+			continue
+		}
 		fs := v.Line(r.Line(), r.Bytes())
 		notJSON := len(fs) > 0 && (fs[0].Code == jsonl.CodeInvalidJSON || fs[0].Code == jsonl.CodeInvalidUTF8)
 		if notJSON && r.Truncated() && fs[0].Code == jsonl.CodeInvalidJSON {
@@ -167,13 +160,7 @@ func (j *job) file(arg string, stdin io.Reader) error {
 		j.emit(r.Bytes(), fs, t)
 	}
 	if err := r.Err(); err != nil {
-		var le *jsonl.LineError
-		if !errors.As(err, &le) || le.Code != jsonl.CodeLineTooLong {
-			return cli.WithCode(cli.ExitUnreadable, err)
-		}
-		j.emit(nil, []jsonl.Finding{{File: le.File, Line: le.Line, Severity: jsonl.SeverityError, Code: le.Code,
-			Message: le.Err.Error() + "; the rest of the file is not read"}}, t)
-		j.stopped = true
+		return cli.WithCode(cli.ExitUnreadable, err)
 	}
 	if len(pending) > 0 {
 		return notJSONError(fname, pending, true)
@@ -183,6 +170,14 @@ func (j *job) file(arg string, stdin io.Reader) error {
 	}
 	j.summary(fname, v, r, t)
 	return nil
+}
+
+// notKept is what a too-long line's finding adds with --rejects.
+func (j *job) notKept() string {
+	if j.rejectW == nil {
+		return ""
+	}
+	return " (too long to keep, so not in --rejects)"
 }
 
 func notJSONError(fname string, pending []held, all bool) error {
@@ -223,7 +218,7 @@ func (j *job) emit(raw []byte, fs []jsonl.Finding, t tally) {
 	case raw == nil:
 	case bad && j.rejectW != nil:
 		j.rejectW.WriteLine(raw) // its error sticks and is reported at the end
-	case !bad && !j.json:
+	case !bad && !j.json && !j.outClosed:
 		j.write(j.out.WriteLine(raw))
 	}
 	if j.maxErrors > 0 && j.errors >= j.maxErrors {
@@ -251,11 +246,20 @@ func (j *job) paint(f jsonl.Finding) string {
 }
 
 // write stops the run when stdout is gone; the error itself is reported
-// (or, for a closed pipe, swallowed) by run's final Flush.
+// (or, for a closed pipe, swallowed) by run's final Flush. When stdout
+// carried the valid records (`ft-validate big.jsonl | head -1`), the check
+// goes on to the end without them: the findings, the summary, --rejects
+// and the exit status are what a check is for, and a summary of the first
+// lines would pass for one of the file.
 func (j *job) write(err error) {
-	if err != nil {
-		j.stopped = true
+	if err == nil {
+		return
 	}
+	if !j.json && cli.IsBrokenPipe(err) {
+		j.outClosed = true
+		return
+	}
+	j.stopped, j.outGone = true, true
 }
 
 func (j *job) summary(fname string, v *jsonl.Validator, r *jsonl.Reader, t tally) {
@@ -302,7 +306,9 @@ func (j *job) summary(fname string, v *jsonl.Validator, r *jsonl.Reader, t tally
 			fmt.Fprintf(&b, " %s %s", c, cli.Thousands(int64(t[sev][c])))
 		}
 	}
-	if j.stopped && j.maxErrors > 0 && j.errors >= j.maxErrors {
+	if j.outGone {
+		b.WriteString("; stopped there: stdout was closed")
+	} else if j.stopped && j.maxErrors > 0 && j.errors >= j.maxErrors {
 		fmt.Fprintf(&b, "; stopped after %d errors (--max-errors)", j.errors)
 	}
 	fmt.Fprintln(j.stderr, b.String())

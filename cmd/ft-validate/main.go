@@ -71,6 +71,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cli.Report(stderr, name, cli.WithCode(cli.ExitUsage, err))
 	}
 	rules.Extra = f.mongoCheck()
+	if err := cli.CheckOutputs(cli.Inputs(f.Files), stdin, cli.Output{Flag: "--rejects", Path: f.Rejects}); err != nil {
+		return cli.Report(stderr, name, err)
+	}
+	if err := cli.CheckStdout(cli.Inputs(f.Files), stdout); err != nil {
+		return cli.Report(stderr, name, err)
+	}
 	j, err := newJob(&f, rules, stdout, stderr)
 	if err != nil {
 		return cli.Report(stderr, name, err)

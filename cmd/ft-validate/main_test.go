@@ -4,16 +4,17 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/ft-tools/ft/cmd/internal/scriptfiles"
 )
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		name: func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		name: main, // main, not only run: it sets up the SIGPIPE and signal handling
 	})
 }
 
@@ -21,21 +22,11 @@ func TestScript(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
+		Cmds:                scriptfiles.Cmds,
+		Condition:           scriptfiles.Condition,
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("BASE_MODEL", "")
 			return nil
-		},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			// bytes FILE "go string": writes exact bytes (CR, BOM, invalid
-			// UTF-8, no final newline), which txtar cannot hold.
-			"bytes": func(ts *testscript.TestScript, neg bool, args []string) {
-				if len(args) != 2 {
-					ts.Fatalf("usage: bytes FILE QUOTED")
-				}
-				s, err := strconv.Unquote(args[1])
-				ts.Check(err)
-				ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(s), 0o644))
-			},
 		},
 	})
 }

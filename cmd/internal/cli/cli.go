@@ -23,10 +23,10 @@ const (
 	ExitOK          = 0
 	ExitDataError   = 1 // the data has errors, or the job ended failed/cancelled
 	ExitUsage       = 2
-	ExitUnreadable  = 3 // missing file, not JSON, not UTF-8
-	ExitAPIRefused  = 4 // a 4xx from the API, or a budget guard
-	ExitUnavailable = 5 // the API stayed unavailable after all retries
-	ExitInterrupted = 130
+	ExitUnreadable  = 3   // missing file, not JSON, not UTF-8
+	ExitAPIRefused  = 4   // a 4xx from the API, or a budget guard
+	ExitUnavailable = 5   // the API stayed unavailable after all retries
+	ExitInterrupted = 130 // SIGINT; SIGTERM is 143 and SIGHUP 129 (SignalError)
 )
 
 // ExitCoder is implemented by errors that choose their own exit status.
@@ -94,12 +94,13 @@ func Report(stderr io.Writer, name string, err error) int {
 	return code
 }
 
-// ReportContext is Report for a run that Ctrl-C may cut short: an error once
-// ctx has ended is an interruption (130), not the failure it caused.
+// ReportContext is Report for a run that a signal may cut short: an error
+// once ctx has ended is an interruption (130, or 143 and 129 for SIGTERM and
+// SIGHUP), not the failure it caused.
 func ReportContext(ctx context.Context, stderr io.Writer, name string, err error) int {
 	if ctx.Err() != nil && err != nil {
 		Warnf(stderr, name, "interrupted")
-		return ExitInterrupted
+		return InterruptCode(ctx)
 	}
 	return Report(stderr, name, err)
 }
@@ -111,9 +112,11 @@ func Warnf(stderr io.Writer, name, format string, args ...any) {
 
 // Main runs a tool's run function as the process. SIGPIPE is ignored so that
 // a closed stdout (`| head -1`) is an EPIPE error, which Report turns into a
-// quiet exit 0, instead of a death by signal.
+// quiet exit 0, instead of a death by signal. SIGINT, SIGTERM and SIGHUP
+// remove the temporary outputs and end the run (see SignalContext).
 func Main(run func(args []string, stdin io.Reader, stdout, stderr io.Writer) int) {
 	signal.Ignore(syscall.SIGPIPE)
+	handleSignals(progName())
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 

@@ -256,7 +256,15 @@ func Cmd(ts *testscript.TestScript, neg bool, args []string) {
 		if s != nil {
 			ts.Fatalf("fakeopenai start: a server is already running")
 		}
-		c, err := parseFlags(args[1:], ts.Stderr())
+		// Files are named relative to the script's directory, not the
+		// test process's.
+		flags := append([]string(nil), args[1:]...)
+		for i := range flags {
+			if (flags[i] == "-answers" || flags[i] == "-script") && i+1 < len(flags) {
+				flags[i+1] = ts.MkAbs(flags[i+1])
+			}
+		}
+		c, err := parseFlags(flags, ts.Stderr())
 		ts.Check(err)
 		s = New(c.opts)
 		scriptsMu.Lock()

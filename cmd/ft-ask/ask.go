@@ -152,7 +152,7 @@ func askModels(ctx context.Context, f *flags, getenv func(string) string, stdin 
 
 	r := &ask.Runner{Client: client, BaseURL: cfg.BaseURL, Cache: cache, Throttle: thr, NoCacheRead: f.NoCache && !f.Batch}
 	if f.Batch {
-		r.Known, err = sendBatch(ctx, client, f, cfg.BaseURL, root, tasks, lookup, stderr)
+		r.Fresh, r.Known, err = sendBatch(ctx, client, f, cfg.BaseURL, root, tasks, lookup, stderr)
 		if err != nil {
 			return err
 		}

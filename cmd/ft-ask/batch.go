@@ -14,9 +14,9 @@ import (
 
 // sendBatch puts the answers of the tasks that are not cached in the cache
 // through one batch, and returns the refusals it received.
-func sendBatch(ctx context.Context, client *openai.Client, f *flags, baseURL, root string, tasks []ask.Task, lookup *ask.Cache, stderr io.Writer) (map[string]jsonl.AnswerError, error) {
+func sendBatch(ctx context.Context, client *openai.Client, f *flags, baseURL, root string, tasks []ask.Task, lookup *ask.Cache, stderr io.Writer) (map[string]bool, map[string]jsonl.AnswerError, error) {
 	if root == "" {
-		return nil, cli.Errorf(cli.ExitUsage, "--batch keeps its answers in the cache directory, and there is none: set FT_CACHE_DIR")
+		return nil, nil, cli.Errorf(cli.ExitUsage, "--batch keeps its answers in the cache directory, and there is none: set FT_CACHE_DIR")
 	}
 	cache := &ask.Cache{Dir: filepath.Join(root, "answers")}
 	if lookup == nil {
@@ -39,9 +39,9 @@ func sendBatch(ctx context.Context, client *openai.Client, f *flags, baseURL, ro
 				fmt.Fprintln(stderr)
 			}
 		}}
-	known, err := b.Run(ctx, tasks)
+	fresh, known, err := b.Run(ctx, tasks)
 	if err != nil && ctx.Err() != nil {
 		cli.Warnf(stderr, name, "the batch goes on without ft-ask: run the same command again to wait for it and write its answers")
 	}
-	return known, err
+	return fresh, known, err
 }

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/ft-tools/ft/cmd/internal/cli"
 	"github.com/ft-tools/ft/cmd/internal/fakeopenai"
 	"github.com/ft-tools/ft/cmd/internal/openai"
 	"github.com/rogpeppe/go-internal/testscript"
@@ -45,4 +48,55 @@ func mkjobCmd(ts *testscript.TestScript, neg bool, args []string) {
 		Method: &openai.Method{Type: "supervised", Supervised: &openai.MethodParams{Hyperparameters: &openai.Hyperparameters{NEpochs: openai.Num(3)}}}})
 	ts.Check(err)
 	ts.Setenv(args[0], job.ID)
+}
+
+// TestExitCodes checks each exit status of DESIGN.md that ft-ask can give.
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	good := write("good.jsonl", `{"messages":[{"role":"user","content":"q"},{"role":"assistant","content":"a"}]}`+"\n")
+	mixed := write("mixed.jsonl", `{"messages":[{"role":"user","content":"q"},{"role":"assistant","content":"a"}]}`+"\n{\n")
+	notJSON := write("text.txt", "hello\n")
+	tests := []struct {
+		name   string
+		args   []string
+		faults []fakeopenai.Fault
+		cancel bool
+		want   int
+	}{
+		{"ok", []string{"--model", "gpt-4o-mini", good}, nil, false, cli.ExitOK},
+		{"refused one is not fatal", []string{"--model", "gpt-4o-mini", good},
+			[]fakeopenai.Fault{{Method: "POST", Path: "/v1/chat/completions", Status: 400}}, false, cli.ExitOK},
+		{"skipped line", []string{"--model", "gpt-4o-mini", mixed}, nil, false, cli.ExitDataError},
+		{"usage", []string{"--model", "gpt-4o-mini", "--parallel", "-1", good}, nil, false, cli.ExitUsage},
+		{"missing file", []string{"--model", "gpt-4o-mini", filepath.Join(dir, "nope.jsonl")}, nil, false, cli.ExitUnreadable},
+		{"not JSON", []string{"--model", "gpt-4o-mini", notJSON}, nil, false, cli.ExitUnreadable},
+		{"budget", []string{"--model", "gpt-4o", "--max-tokens", "1000000", "--max-cost", "1", good}, nil, false, cli.ExitAPIRefused},
+		{"unavailable", []string{"--model", "gpt-4o-mini", "--max-retries", "0", good},
+			[]fakeopenai.Fault{{Method: "POST", Path: "/v1/chat/completions", Status: 503, Times: -1}}, false, cli.ExitUnavailable},
+		{"interrupted", []string{"--model", "gpt-4o-mini", good}, nil, true, cli.ExitInterrupted},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := fakeopenai.New(fakeopenai.Options{Faults: tt.faults})
+			defer s.Close()
+			env := map[string]string{"OPENAI_API_KEY": s.Key(), "OPENAI_BASE_URL": s.URL(), "FT_CACHE_DIR": t.TempDir()}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if tt.cancel {
+				cancel()
+			}
+			var stdout, stderr bytes.Buffer
+			got := runContext(ctx, tt.args, func(k string) string { return env[k] }, strings.NewReader(""), &stdout, &stderr)
+			if got != tt.want {
+				t.Errorf("exit %d, want %d; stderr:\n%s", got, tt.want, stderr.String())
+			}
+		})
+	}
 }

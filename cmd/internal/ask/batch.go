@@ -56,9 +56,9 @@ type batchLine struct {
 const metaSet = "ft_ask_set"
 
 // Run sends, through one batch, every task whose answer is not cached, and
-// returns the refusals by Key. Answers are in the cache when it returns
-// without error.
-func (b *Batcher) Run(ctx context.Context, tasks []Task) (map[string]jsonl.AnswerError, error) {
+// returns the keys it answered and the refusals, by Key. Answers are in
+// the cache when it returns without error.
+func (b *Batcher) Run(ctx context.Context, tasks []Task) (fresh map[string]bool, known map[string]jsonl.AnswerError, err error) {
 	var keys []string
 	var lines bytes.Buffer
 	seen := map[string]bool{}
@@ -74,12 +74,12 @@ func (b *Batcher) Run(ctx context.Context, tasks []Task) (map[string]jsonl.Answe
 		keys = append(keys, k)
 		l, err := json.Marshal(batchLine{CustomID: k, Method: "POST", URL: "/v1/chat/completions", Body: &tasks[i].Request})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		lines.Write(append(l, '\n'))
 	}
 	if len(keys) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	h := sha256.New()
 	fmt.Fprintln(h, b.BaseURL)
@@ -89,11 +89,11 @@ func (b *Batcher) Run(ctx context.Context, tasks []Task) (map[string]jsonl.Answe
 	set := hex.EncodeToString(h.Sum(nil))[:32]
 	batch, err := b.resume(ctx, set)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if batch.ID == "" {
 		if batch, err = b.create(ctx, set, lines.Bytes()); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	for !openai.BatchDone(batch.Status) {
@@ -101,32 +101,32 @@ func (b *Batcher) Run(ctx context.Context, tasks []Task) (map[string]jsonl.Answe
 			b.Progress(batch)
 		}
 		if err := b.sleep(ctx, b.Poll); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if batch, err = b.Client.GetBatch(ctx, batch.ID); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if b.Progress != nil {
 		b.Progress(batch)
 	}
-	known := map[string]jsonl.AnswerError{}
+	fresh, known = map[string]bool{}, map[string]jsonl.AnswerError{}
 	for _, id := range []string{batch.OutputFileID, batch.ErrorFileID} {
 		if id == "" {
 			continue
 		}
 		data, err := b.Client.FileContent(ctx, id)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		if err := b.store(data, id, known); err != nil {
-			return nil, err
+		if err := b.store(data, id, fresh, known); err != nil {
+			return nil, nil, err
 		}
 	}
 	b.forget(set)
 	switch batch.Status {
 	case "completed":
-		return known, nil
+		return fresh, known, nil
 	case "failed":
 		msg := "no reason given"
 		if batch.Errors != nil && len(batch.Errors.Data) > 0 {
@@ -136,9 +136,9 @@ func (b *Batcher) Run(ctx context.Context, tasks []Task) (map[string]jsonl.Answe
 				msg = fmt.Sprintf("input line %d: %s", *e.Line, msg)
 			}
 		}
-		return nil, cli.Errorf(cli.ExitAPIRefused, "batch %s failed: %s", batch.ID, msg)
+		return nil, nil, cli.Errorf(cli.ExitAPIRefused, "batch %s failed: %s", batch.ID, msg)
 	default:
-		return nil, cli.Errorf(cli.ExitUnavailable, "batch %s ended %s with %d of %d requests answered; their answers are cached, run again to ask the rest",
+		return nil, nil, cli.Errorf(cli.ExitUnavailable, "batch %s ended %s with %d of %d requests answered; their answers are cached, run again to ask the rest",
 			batch.ID, batch.Status, batch.RequestCounts.Completed, batch.RequestCounts.Total)
 	}
 }
@@ -239,7 +239,7 @@ func (b *Batcher) forget(set string) {
 
 // store caches the answers of an output or error file and collects the
 // refusals.
-func (b *Batcher) store(data []byte, fileID string, known map[string]jsonl.AnswerError) error {
+func (b *Batcher) store(data []byte, fileID string, fresh map[string]bool, known map[string]jsonl.AnswerError) error {
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 64<<10), MaxEntry*4)
 	for n := 1; sc.Scan(); n++ {
@@ -279,6 +279,7 @@ func (b *Batcher) store(data []byte, fileID string, known map[string]jsonl.Answe
 			if err := b.Cache.Put(out.CustomID, Entry{Model: resp.Model, Answer: text, FinishReason: finish, Usage: u}); err != nil {
 				return fmt.Errorf("keeping the answers of batch file %s: %w", fileID, err)
 			}
+			fresh[out.CustomID] = true
 		case out.Response != nil:
 			var env struct {
 				Error struct {

@@ -30,6 +30,9 @@ type Runner struct {
 	// Known are the refusals a batch already received, by Key: they are
 	// written as they are rather than asked again.
 	Known map[string]jsonl.AnswerError
+	// Fresh are the keys whose cached answers a batch of this run brought:
+	// they are written as sent, not as cached.
+	Fresh map[string]bool
 }
 
 // Stats count what a run did.
@@ -155,8 +158,8 @@ func (r *Runner) one(ctx context.Context, thr *Throttle, t *Task) (a jsonl.Answe
 	if !r.NoCacheRead {
 		if e, ok := r.Cache.Get(key); ok {
 			text := e.Answer
-			a.Answer, a.Usage, a.LatencyMS, a.Cached = &text, e.Usage, e.LatencyMS, true
-			return a, false, nil, nil
+			a.Answer, a.Usage, a.LatencyMS, a.Cached = &text, e.Usage, e.LatencyMS, !r.Fresh[key]
+			return a, !a.Cached, nil, nil
 		}
 	}
 	if e, ok := r.Known[key]; ok {

@@ -1,9 +1,9 @@
 # Everything here needs only Go; `make bench` also uses Node.js and npm.
 GO ?= go
 BIN := bin
-TOOLS := ft-format ft-split ft-validate ft-stats ft-upload ft-train ft-wait
+TOOLS := ft-format ft-split ft-validate ft-stats ft-upload ft-train ft-wait ft-ask
 
-.PHONY: all build test lint demo finetune bench fuzz clean
+.PHONY: all build test lint demo finetune evaluate bench fuzz clean
 
 all: build
 
@@ -23,6 +23,9 @@ demo: build
 
 finetune: build
 	./scripts/finetune
+
+evaluate: build
+	./scripts/evaluate
 
 bench: build
 	./scripts/bench

@@ -134,7 +134,7 @@ func askModels(ctx context.Context, f *flags, getenv func(string) string, stdin 
 		if f.Batch {
 			endpoint = cfg.BaseURL + "/batches (one batch, its input uploaded to /files)"
 		}
-		cli.Warnf(stderr, name, "dry run: would send %d requests to %s, at most $%.4f%s; the lines below are their bodies; nothing sent",
+		cli.Warnf(stderr, name, "dry run: would send %d requests to %s, at most $%.4f%s; their bodies are on stdout, one a line; nothing sent",
 			sending, endpoint, total, map[bool]string{true: "", false: " where priced"}[known])
 		for i := range tasks {
 			if _, hit := lookup.Get(ask.Key(cfg.BaseURL, &tasks[i].Request)); hit {

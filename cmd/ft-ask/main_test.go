@@ -5,8 +5,10 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
 	"github.com/ft-tools/ft/cmd/internal/fakeopenai"
@@ -29,8 +31,27 @@ func TestScript(t *testing.T) {
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
 			"fakeopenai": fakeopenai.Cmd,
 			"mkjob":      mkjobCmd,
+			"waitcache":  waitCacheCmd,
 		},
 	})
+}
+
+// waitCacheCmd is `waitcache N`: it waits (up to 30 s) until the cache
+// holds at least N answers, so that a script can interrupt a run midway.
+func waitCacheCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitcache N")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	for range 3000 {
+		m, _ := filepath.Glob(filepath.Join(ts.Getenv("FT_CACHE_DIR"), "answers", "*", "*.json"))
+		if len(m) >= want {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	ts.Fatalf("the cache did not reach %d answers in 30s", want)
 }
 
 // mkjobCmd is `mkjob VAR`: it creates a job on the fake server as

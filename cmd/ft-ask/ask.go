@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/ft-tools/ft/cmd/internal/ask"
@@ -63,6 +66,13 @@ func askModels(ctx context.Context, f *flags, getenv func(string) string, stdin 
 		}
 	}
 
+	root := getenv("FT_CACHE_DIR")
+	if root == "" {
+		if dir, err := os.UserCacheDir(); err == nil {
+			root = filepath.Join(dir, "ft")
+		}
+	}
+
 	// The job is read before the examples: both may be stdin, and
 	// ft-wait's output is a file for --job - only when the examples are not.
 	models := slices.Clone(f.Model)
@@ -70,7 +80,7 @@ func askModels(ctx context.Context, f *flags, getenv func(string) string, stdin 
 		if f.Job == "-" && (len(f.Files) == 0 || slices.Contains(f.Files, "-")) {
 			return cli.Errorf(cli.ExitUsage, "--job - and the examples cannot both come from stdin")
 		}
-		more, err := jobModels(ctx, client, f, stdin)
+		more, err := jobModels(ctx, client, f, cfg.BaseURL, root, stdin)
 		if err != nil {
 			return err
 		}
@@ -94,12 +104,6 @@ func askModels(ctx context.Context, f *flags, getenv func(string) string, stdin 
 		return err
 	}
 
-	root := getenv("FT_CACHE_DIR")
-	if root == "" {
-		if dir, err := os.UserCacheDir(); err == nil {
-			root = filepath.Join(dir, "ft")
-		}
-	}
 	var cache *ask.Cache
 	if root != "" {
 		cache = &ask.Cache{Dir: filepath.Join(root, "answers")}
@@ -201,6 +205,9 @@ func dedupe(models []string) []string {
 }
 
 func describeCost(c ask.Cost, maxTokens int) string {
+	if c.Requests == 0 {
+		return fmt.Sprintf("%s: nothing to send, %d answers cached", c.Model, c.Cached)
+	}
 	s := fmt.Sprintf("%s: %d requests", c.Model, c.Requests)
 	if c.Cached > 0 {
 		s += fmt.Sprintf(" (%d more cached)", c.Cached)
@@ -300,8 +307,46 @@ func buildTasks(exs []asked, models []string, f *flags, maxTokens int) ([]ask.Ta
 
 // jobModels returns the fine-tuned model of --job and, with
 // --checkpoints, its checkpoint models, oldest first.
-func jobModels(ctx context.Context, client *openai.Client, f *flags, stdin io.Reader) ([]string, error) {
+func jobModels(ctx context.Context, client *openai.Client, f *flags, baseURL, root string, stdin io.Reader) ([]string, error) {
 	var job openai.Job
+	// A job that has succeeded does not change: its models are kept, so
+	// that a rerun, or a dry run, needs no call to learn them again.
+	var kept string
+	if root != "" && strings.HasPrefix(f.Job, "ftjob-") {
+		h := sha256.Sum256([]byte(baseURL + "\n" + f.Job + "\n" + strconv.FormatBool(f.Checkpoints)))
+		kept = filepath.Join(root, "jobs", hex.EncodeToString(h[:16])+".json")
+		var models []string
+		if data, err := os.ReadFile(kept); err == nil && json.Unmarshal(data, &models) == nil && len(models) > 0 {
+			return models, nil
+		}
+	}
+	models, err := lookupJobModels(ctx, client, f, stdin, &job)
+	if err == nil && kept != "" && job.Status == openai.StatusSucceeded {
+		keepJobModels(kept, models)
+	}
+	return models, err
+}
+
+// keepJobModels writes the models of a job whole or not at all; a failure
+// costs a lookup next time, nothing more.
+func keepJobModels(path string, models []string) {
+	data, _ := json.Marshal(models)
+	if os.MkdirAll(filepath.Dir(path), 0o755) != nil {
+		return
+	}
+	af, err := cli.CreateAtomic(path)
+	if err != nil {
+		return
+	}
+	defer af.Abort()
+	if _, err := af.Write(data); err == nil {
+		af.Commit()
+	}
+}
+
+func lookupJobModels(ctx context.Context, client *openai.Client, f *flags, stdin io.Reader, jobOut *openai.Job) ([]string, error) {
+	var job openai.Job
+	defer func() { *jobOut = job }()
 	if strings.HasPrefix(f.Job, "ftjob-") {
 		if client == nil {
 			return nil, cli.Errorf(cli.ExitUsage, "--dry-run calls nothing, so --job %s cannot be looked up: pass ft-wait's output file instead", f.Job)

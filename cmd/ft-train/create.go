@@ -87,7 +87,7 @@ func train(ctx context.Context, f *flags, getenv func(string) string, stdin io.R
 	if err != nil {
 		return cli.WithCode(cli.ExitUsage, err)
 	}
-	job, err := createOnce(ctx, client, req, f.MaxRetries, stderr)
+	job, err := createOnce(ctx, client, req, f.MaxRetries, f.LookupFor, stderr)
 	if err != nil {
 		return err
 	}
@@ -101,9 +101,10 @@ var sleep = openai.Sleep
 
 // createOnce creates the job at most once. The request carries a random
 // ft_request tag; when an attempt fails in a way that may have reached the
-// server, the job is looked up by that tag before anything is sent again,
-// after a pause that gives a job just created time to be listed.
-func createOnce(ctx context.Context, client *openai.Client, req *openai.JobRequest, retries int, stderr io.Writer) (openai.Job, error) {
+// server, the job is looked up by that tag for up to lookupFor (the job
+// list lags behind a create, by seconds on the real API) before anything is
+// sent again.
+func createOnce(ctx context.Context, client *openai.Client, req *openai.JobRequest, retries int, lookupFor time.Duration, stderr io.Writer) (openai.Job, error) {
 	nonce := make([]byte, 12)
 	rand.Read(nonce)
 	tag := map[string]string{metaRequest: hex.EncodeToString(nonce)}
@@ -123,27 +124,44 @@ func createOnce(ctx context.Context, client *openai.Client, req *openai.JobReque
 			return job, err
 		}
 		cli.Warnf(stderr, name, "%v; looking for a job tagged %s=%s before trying again", err, metaRequest, tag[metaRequest])
-		if err := sleep(ctx, openai.Backoff(attempt)); err != nil {
-			return openai.Job{}, err
-		}
-		found, ferr := client.FindJobs(ctx, tag)
-		if ferr == nil && len(found) == 0 {
-			found, ferr = untagged(ctx, client, &body, started)
-		}
+		found, ferr := lookUp(ctx, lookupFor, stderr, "a job tagged "+metaRequest+"="+tag[metaRequest], func() (bool, error) {
+			found, err := client.FindJobs(ctx, tag)
+			if err == nil && len(found) == 0 {
+				found, err = untagged(ctx, client, &body, started)
+			}
+			if len(found) > 0 {
+				// Newest first: the oldest is the one the first attempt made.
+				job = found[len(found)-1]
+			}
+			return len(found) > 0, err
+		})
 		if ferr != nil {
+			if ctx.Err() != nil {
+				return openai.Job{}, ctx.Err()
+			}
 			return openai.Job{}, cli.WithCode(cli.ExitUnavailable, fmt.Errorf("the job may have been created but cannot be looked up (%v); before starting another, look for a job with metadata %s=%s", ferr, metaRequest, tag[metaRequest]))
 		}
-		if len(found) > 0 {
-			// Newest first: the oldest is the one the first attempt made.
-			job := found[len(found)-1]
+		if found {
 			cli.Warnf(stderr, name, "found %s, created by the attempt whose answer was lost", job.ID)
 			return job, nil
 		}
 		if attempt >= retries {
 			return openai.Job{}, cli.WithCode(cli.ExitUnavailable, fmt.Errorf("no job created after %d attempts: %w", attempt+1, err))
 		}
+		cli.Warnf(stderr, name, "no job tagged %s=%s after %s of looking: the create seems not to have reached the server; sending it again", metaRequest, tag[metaRequest], lookupFor)
 	}
 }
+
+// lookUp looks with openai.Await, saying on stderr what it waits for.
+func lookUp(ctx context.Context, lookupFor time.Duration, stderr io.Writer, what string, find func() (bool, error)) (bool, error) {
+	return openai.Await(ctx, sleep, lookupFor, func(waited time.Duration) {
+		cli.Warnf(stderr, name, "%s is not listed yet after %s; the job list can lag behind a create, looking again (for up to %s)", what, waited.Round(100*time.Millisecond), lookupFor)
+	}, find)
+}
+
+// untaggedPages bounds the search for a job without the tag: a page holds
+// 100 jobs, and the search stops at the first job older than the request.
+const untaggedPages = 10
 
 // untagged finds, on a server that does not keep metadata, a job made from
 // this request since it was first sent: same model and files, created
@@ -152,16 +170,27 @@ func createOnce(ctx context.Context, client *openai.Client, req *openai.JobReque
 // not someone else's tagged job.
 func untagged(ctx context.Context, client *openai.Client, req *openai.JobRequest, since time.Time) ([]openai.Job, error) {
 	const skew = 10 * time.Minute
-	l, err := client.ListJobs(ctx, openai.ListJobsParams{Limit: 20})
-	if err != nil {
-		return nil, err
-	}
+	oldest := since.Add(-skew).Unix()
 	var found []openai.Job
-	for _, j := range l.Data {
-		if len(j.Metadata) == 0 && j.Model == req.Model && j.TrainingFile == req.TrainingFile &&
-			j.ValidationFile == req.ValidationFile && j.CreatedAt >= since.Add(-skew).Unix() {
-			found = append(found, j)
+	p := openai.ListJobsParams{Limit: 100}
+	for range untaggedPages {
+		l, err := client.ListJobs(ctx, p)
+		if err != nil {
+			return nil, err
 		}
+		for _, j := range l.Data {
+			if j.CreatedAt > 0 && j.CreatedAt < oldest {
+				return found, nil // newest first: the rest are older still
+			}
+			if len(j.Metadata) == 0 && j.Model == req.Model && j.TrainingFile == req.TrainingFile &&
+				j.ValidationFile == req.ValidationFile {
+				found = append(found, j)
+			}
+		}
+		if !l.HasMore || len(l.Data) == 0 || l.Data[len(l.Data)-1].ID == p.After {
+			break
+		}
+		p.After = l.Data[len(l.Data)-1].ID
 	}
 	return found, nil
 }

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -177,5 +178,90 @@ func TestLostCreateWithoutMetadata(t *testing.T) {
 	got := runContext(context.Background(), []string{"--training-file", f.ID}, func(k string) string { return env[k] }, strings.NewReader(""), &stdout, &stderr)
 	if got != cli.ExitOK || s.JobsCreated() != 1 || !strings.Contains(stdout.String(), `"id":"ftjob-`) {
 		t.Errorf("exit %d, %d jobs created, want 0 and 1; stdout %q; stderr:\n%s", got, s.JobsCreated(), stdout.String(), stderr.String())
+	}
+}
+
+// The job list lags behind the create: the look-up waits with backoff on
+// the server's clock, which the test's sleep moves, and finds the one job.
+// A lag longer than --lookup-for makes the create be sent again: that is
+// the bound, and it shows as a second job.
+func TestLostCreateListLag(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		lag       time.Duration
+		lookupFor string
+		jobs      int
+	}{
+		{"lag of 5s", 5 * time.Second, "30s", 1},
+		{"lag of 20s", 20 * time.Second, "30s", 1},
+		{"lag beyond the look-up", 20 * time.Second, "3s", 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var mu sync.Mutex
+			now := time.Unix(1_800_000_000, 0)
+			clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+			var waited time.Duration
+			sleep = func(ctx context.Context, d time.Duration) error {
+				mu.Lock()
+				now = now.Add(d)
+				waited += d
+				mu.Unlock()
+				return ctx.Err()
+			}
+			defer func() { sleep = openai.Sleep }()
+			s := fakeopenai.New(fakeopenai.Options{Now: clock, ListLag: fakeopenai.Duration(tc.lag),
+				Faults: []fakeopenai.Fault{{Method: "POST", Path: "/v1/fine_tuning/jobs", Kind: fakeopenai.FaultLost}}})
+			defer s.Close()
+			c, err := openai.New(openai.Config{APIKey: s.Key(), BaseURL: s.URL()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := c.UploadFile(context.Background(), "train.jsonl", []byte(`{"messages":[]}`+"\n"), "fine-tune")
+			if err != nil {
+				t.Fatal(err)
+			}
+			env := map[string]string{"OPENAI_BASE_URL": s.URL(), "OPENAI_API_KEY": s.Key()}
+			var stdout, stderr bytes.Buffer
+			got := runContext(context.Background(), []string{"--training-file", f.ID, "--lookup-for", tc.lookupFor}, func(k string) string { return env[k] }, strings.NewReader(""), &stdout, &stderr)
+			if got != cli.ExitOK || s.JobsCreated() != tc.jobs {
+				t.Errorf("exit %d, %d jobs created, want 0 and %d; stderr:\n%s", got, s.JobsCreated(), tc.jobs, stderr.String())
+			}
+			lf, _ := time.ParseDuration(tc.lookupFor)
+			if waited > lf+time.Second {
+				t.Errorf("looked for %s, more than --lookup-for %s", waited, lf)
+			}
+			if tc.jobs == 1 && (waited < tc.lag || !strings.Contains(stderr.String(), "is not listed yet")) {
+				t.Errorf("waited %s for a lag of %s; stderr:\n%s", waited, tc.lag, stderr.String())
+			}
+		})
+	}
+}
+
+// Without metadata, the job is found among more than the 20 newest jobs.
+func TestUntaggedBeyondFirstPage(t *testing.T) {
+	s := fakeopenai.New(fakeopenai.Options{})
+	defer s.Close()
+	c, err := openai.New(openai.Config{APIKey: s.Key(), BaseURL: s.URL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	f, err := c.UploadFile(ctx, "train.jsonl", []byte(`{"messages":[]}`+"\n"), "fine-tune")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := &openai.JobRequest{Model: "gpt-4o-mini-2024-07-18", TrainingFile: f.ID}
+	mine, err := c.CreateJob(ctx, *req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 130 { // others' jobs, newer than it
+		if _, err := c.CreateJob(ctx, openai.JobRequest{Model: "gpt-4.1-mini-2025-04-14", TrainingFile: f.ID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	found, err := untagged(ctx, c, req, time.Now())
+	if err != nil || len(found) != 1 || found[0].ID != mine.ID {
+		t.Fatalf("found %v (%v), want %s", found, err, mine.ID)
 	}
 }

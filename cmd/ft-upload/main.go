@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"time"
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
 	"github.com/ft-tools/ft/cmd/internal/openai"
@@ -21,14 +22,16 @@ import (
 const name = "ft-upload"
 
 type flags struct {
-	File            string `arg:"" optional:"" help:"Training file; none or - means stdin." placeholder:"FILE"`
-	Validation      string `help:"Validation file, sent after the training file." placeholder:"FILE"`
-	Model           string `help:"Model whose tokenizer and limits the check and the token counts use (default: env BASE_MODEL, then gpt-4o-mini-2024-07-18)." placeholder:"MODEL"`
-	NoCheck         bool   `help:"Send the files without checking them against the validation rules."`
-	Force           bool   `help:"Send the files even when the same content is already uploaded."`
-	PartSize        string `help:"Send files larger than SIZE through the Uploads API, in parts of SIZE (at most 64MiB). Default: files over 512MB, in 64MiB parts." placeholder:"SIZE"`
-	DryRun          bool   `help:"Check and measure the files, say what would be sent, send nothing."`
-	MaxRetries      int    `help:"Retries of each request (each part on its own) on network errors, 408, 409, 429 and 5xx." default:"8" placeholder:"N"`
+	File            string        `arg:"" optional:"" help:"Training file; none or - means stdin." placeholder:"FILE"`
+	Validation      string        `help:"Validation file, sent after the training file." placeholder:"FILE"`
+	Model           string        `help:"Model whose tokenizer and limits the check and the token counts use (default: env BASE_MODEL, then gpt-4o-mini-2024-07-18)." placeholder:"MODEL"`
+	NoCheck         bool          `help:"Send the files without checking them against the validation rules."`
+	Force           bool          `help:"Send the files even when the same content is already uploaded."`
+	PartSize        string        `help:"Send files larger than SIZE through the Uploads API, in parts of SIZE (at most 64MiB). Default: files over 512MB, in 64MiB parts." placeholder:"SIZE"`
+	DryRun          bool          `help:"Check and measure the files, say what would be sent, send nothing."`
+	MaxRetries      int           `help:"Retries of each request (each part on its own) on network errors, 408, 409, 429 and 5xx." default:"8" placeholder:"N"`
+	ExpiresAfter    time.Duration `help:"Have the API delete the files this long after their upload (1h to 720h); default: kept until deleted." placeholder:"DURATION"`
+	LookupFor       time.Duration `help:"How long to look for a file whose upload answer was lost before sending it again; the file list can lag behind an upload." default:"30s" placeholder:"DURATION"`
 	cli.VersionFlag `embed:""`
 }
 

@@ -41,6 +41,9 @@ func upload(ctx context.Context, f *flags, getenv func(string) string, stdin io.
 		}
 		threshold, partSize = n, n
 	}
+	if f.ExpiresAfter != 0 && (f.ExpiresAfter < openai.MinExpiry || f.ExpiresAfter > openai.MaxExpiry || f.ExpiresAfter%time.Second != 0) {
+		return cli.Errorf(cli.ExitUsage, "--expires-after %s: want whole seconds from 1h to 720h (30 days)", f.ExpiresAfter)
+	}
 	f.File = firstOf(f.File, "-")
 	if f.File == "-" && f.Validation == "-" {
 		return cli.Errorf(cli.ExitUsage, "the training and the validation file cannot both be stdin")
@@ -103,7 +106,8 @@ func upload(ctx context.Context, f *flags, getenv func(string) string, stdin io.
 	if err != nil {
 		return cli.WithCode(cli.ExitUsage, err)
 	}
-	s := &sender{client: client, stderr: stderr, progress: cli.IsTerminal(stderr), threshold: threshold, partSize: partSize, force: f.Force, retries: f.MaxRetries}
+	s := &sender{client: client, stderr: stderr, progress: cli.IsTerminal(stderr), threshold: threshold, partSize: partSize, force: f.Force,
+		retries: f.MaxRetries, expiry: f.ExpiresAfter, lookupFor: f.LookupFor, sleep: openai.Sleep}
 	for _, l := range files {
 		out, err := s.send(ctx, l)
 		if err != nil {
@@ -155,6 +159,9 @@ type sender struct {
 	partSize  int64
 	force     bool
 	retries   int           // sends of a file whose answer was lost, after the first
+	expiry    time.Duration // --expires-after; 0: the file is kept
+	lookupFor time.Duration // how long a lost upload is looked for
+	sleep     func(context.Context, time.Duration) error
 	remote    []openai.File // the fine-tune files, listed once
 	listed    bool
 }
@@ -220,23 +227,52 @@ func (s *sender) uploadFile(ctx context.Context, l *local) (openai.File, error) 
 	}
 	for attempt := 0; ; attempt++ {
 		s.status("%s: uploading %s…", l.Name, size(l.Bytes))
-		f, err := s.client.UploadFile(ctx, l.remoteName(), data, purpose)
+		f, err := s.client.UploadFile(ctx, l.remoteName(), data, purpose, s.expiry)
 		s.status("")
+		if err == nil {
+			return f, verify(f, l)
+		}
 		if !errors.Is(err, openai.ErrMaybeCreated) || attempt >= s.retries {
 			return f, err
 		}
 		// The file may be stored although its answer was lost: look it up
-		// by its content tag before sending a second copy.
-		s.listed = false
-		if f, ok, ferr := s.find(ctx, l); ferr == nil && ok {
-			cli.Warnf(s.stderr, name, "%s: the upload's answer was lost (%v), but the file is there: %s", l.Name, err, f.ID)
-			return f, nil
+		// by its content tag, for as long as the file list may lag behind,
+		// before sending a second copy.
+		cli.Warnf(s.stderr, name, "%s: the upload's answer was lost (%v); looking for the file before sending it again", l.Name, err)
+		var found openai.File
+		ok, ferr := openai.Await(ctx, s.sleep, s.lookupFor, func(waited time.Duration) {
+			cli.Warnf(s.stderr, name, "%s: not listed yet after %s; the file list can lag behind an upload, looking again (for up to %s)", l.Name, waited.Round(100*time.Millisecond), s.lookupFor)
+		}, func() (bool, error) {
+			s.listed = false
+			f, ok, err := s.find(ctx, l)
+			found = f
+			return ok, err
+		})
+		if ctx.Err() != nil {
+			return openai.File{}, ctx.Err()
 		}
-		cli.Warnf(s.stderr, name, "%s: the upload's answer was lost (%v) and no such file is there; sending again", l.Name, err)
-		if err := openai.Sleep(ctx, openai.Backoff(attempt)); err != nil {
-			return openai.File{}, err
+		if ferr != nil {
+			return openai.File{}, fmt.Errorf("the file may have been stored but cannot be looked up (%w); before sending it again, look for a file named like %s", ferr, l.remoteName())
 		}
+		if ok {
+			cli.Warnf(s.stderr, name, "%s: the file is there, stored by the attempt whose answer was lost: %s", l.Name, found.ID)
+			return found, nil
+		}
+		cli.Warnf(s.stderr, name, "%s: no such file after %s of looking; sending it again", l.Name, s.lookupFor)
 	}
+}
+
+// verify checks a stored file against what was sent: trust, but verify.
+func verify(f openai.File, l *local) error {
+	switch {
+	case f.Status == "error":
+		return cli.Errorf(cli.ExitAPIRefused, "the API stored %s with status error: %s", f.ID, firstOf(f.StatusDetails, "no details given"))
+	case f.Bytes != l.Bytes:
+		return cli.Errorf(cli.ExitUnavailable, "the API stored %s with %d bytes, but %d were sent", f.ID, f.Bytes, l.Bytes)
+	case f.Purpose != purpose:
+		return cli.Errorf(cli.ExitUnavailable, "the API stored %s with purpose %q, but %q was sent", f.ID, f.Purpose, purpose)
+	}
+	return nil
 }
 
 // uploadParts sends the file through the Uploads API, one part at a time;
@@ -251,7 +287,7 @@ func (s *sender) uploadParts(ctx context.Context, l *local) (openai.File, error)
 		return openai.File{}, cli.WithCode(cli.ExitUnreadable, err)
 	}
 	defer fh.Close()
-	up, err := s.client.CreateUpload(ctx, openai.UploadRequest{Filename: l.remoteName(), Purpose: purpose, Bytes: l.Bytes})
+	up, err := s.client.CreateUpload(ctx, openai.UploadRequest{Filename: l.remoteName(), Purpose: purpose, Bytes: l.Bytes, Expiry: s.expiry})
 	if err != nil {
 		return openai.File{}, err
 	}
@@ -299,7 +335,10 @@ func (s *sender) uploadParts(ctx context.Context, l *local) (openai.File, error)
 		return fail(err)
 	}
 	s.status("")
-	return *done.File, nil
+	if done.Status != "completed" {
+		return openai.File{}, cli.Errorf(cli.ExitUnavailable, "upload %s answered status %q, not completed, with file %s", up.ID, done.Status, done.File.ID)
+	}
+	return *done.File, verify(*done.File, l)
 }
 
 // status rewrites the progress line on a terminal; "" clears it.

@@ -30,7 +30,7 @@ func waitJobs(ctx context.Context, f *flags, getenv func(string) string, stdin i
 	case f.After != "" && len(jobs) != 1:
 		err = cli.Errorf(cli.ExitUsage, "--after names an event of one job; %d jobs given", len(jobs))
 	case f.Interval <= 0:
-		err = cli.Errorf(cli.ExitUsage, "--interval %s: want a duration above 0", f.Interval)
+		err = cli.Errorf(cli.ExitUsage, "--interval %s: want a time above 0", f.Interval)
 	case f.Timeout < 0:
 		err = cli.Errorf(cli.ExitUsage, "--timeout %s: want a duration, 0 for none", f.Timeout)
 	}
@@ -39,7 +39,12 @@ func waitJobs(ctx context.Context, f *flags, getenv func(string) string, stdin i
 	}
 	if f.DryRun {
 		for _, j := range jobs {
-			cli.Warnf(stderr, name, "dry run: would follow %s every %s, printing its events and then the final job", j, f.Interval)
+			switch {
+			case f.Pause:
+				cli.Warnf(stderr, name, "dry run: would pause %s and print it", j)
+			default:
+				cli.Warnf(stderr, name, "dry run: would follow %s every %s, printing its events and then the final job", j, f.Interval)
+			}
 		}
 		return cli.ExitOK
 	}
@@ -55,7 +60,7 @@ func waitJobs(ctx context.Context, f *flags, getenv func(string) string, stdin i
 		return cli.Report(stderr, name, cli.WithCode(cli.ExitUsage, err))
 	}
 	w := &waiter{client: client, out: jsonl.NewWriter(stdout), stderr: stderr, tty: cli.IsTerminal(stderr),
-		interval: f.Interval, sleep: openai.Sleep}
+		interval: time.Duration(f.Interval), sleep: openai.Sleep}
 	if !f.NoState {
 		dir := f.StateDir
 		if dir == "" {
@@ -65,6 +70,7 @@ func waitJobs(ctx context.Context, f *flags, getenv func(string) string, stdin i
 		}
 		if dir != "" {
 			w.state = &stateDir{dir: dir, api: cfg.BaseURL, stderr: stderr}
+			w.state.clean(jobs)
 		}
 	}
 	runCtx := ctx
@@ -73,24 +79,35 @@ func waitJobs(ctx context.Context, f *flags, getenv func(string) string, stdin i
 		runCtx, cancel = context.WithTimeout(ctx, f.Timeout)
 		defer cancel()
 	}
+	if f.Pause {
+		return pauseJobs(runCtx, client, jobs, w.out, stderr)
+	}
 	code := cli.ExitOK
 	for i, id := range jobs {
 		fl := &followed{id: id, last: f.After, resumed: f.After != ""}
-		if f.Cancel {
+		switch {
+		case f.Cancel:
 			err = cancelJob(runCtx, client, id, stderr)
+		case f.Resume:
+			err = resumeJob(runCtx, client, id, stderr)
 		}
 		if err == nil {
 			err = w.follow(runCtx, fl)
 		}
 		w.clearStatus()
 		switch {
+		case err == nil && fl.done:
+			cli.Warnf(stderr, name, "%s %s: its events and final object were printed by an earlier run (--no-state prints them again)", id, fl.job.Status)
+			code = max(code, exitFor(fl.job.Status))
 		case err == nil:
-			w.summarize(runCtx, fl)
-			w.out.Encode(fl.job)
+			final := w.summarize(runCtx, fl)
+			w.out.Encode(final)
 			if err := w.out.Flush(); err != nil {
 				return cli.Report(stderr, name, err)
 			}
-			w.state.remove(id)
+			// Kept, not removed: a run killed after this line and started
+			// again must not print the job's whole history a second time.
+			w.state.save(fl.job, fl.last, true)
 			code = max(code, exitFor(fl.job.Status))
 		case ctx.Err() != nil:
 			return w.interrupted(jobs[i:], fl.last, f.CancelOnInterrupt)
@@ -124,6 +141,41 @@ func cancelJob(ctx context.Context, client *openai.Client, id string, stderr io.
 	}
 	if j, gerr := client.GetJob(ctx, id); gerr == nil && openai.Terminal(j.Status) {
 		cli.Warnf(stderr, name, "%s: already %s", id, j.Status)
+		return nil
+	}
+	return err
+}
+
+// pauseJobs pauses each job and prints it as the API answered; a job that
+// cannot be paused (it has ended, or is not running yet) is an error for
+// that job only.
+func pauseJobs(ctx context.Context, client *openai.Client, jobs []string, out *jsonl.Writer, stderr io.Writer) int {
+	code := cli.ExitOK
+	for _, id := range jobs {
+		j, err := client.PauseJob(ctx, id)
+		if err != nil {
+			code = max(code, cli.Report(stderr, name, fmt.Errorf("%s: %w", id, err)))
+			continue
+		}
+		cli.Warnf(stderr, name, "%s: pause requested (now %s); resume it with: ft-wait --resume %s", id, j.Status, id)
+		out.Encode(j)
+		if err := out.Flush(); err != nil {
+			return cli.Report(stderr, name, err)
+		}
+	}
+	return code
+}
+
+// resumeJob asks for a paused job to go on; a job that is not paused is
+// followed as it is, with a word on stderr.
+func resumeJob(ctx context.Context, client *openai.Client, id string, stderr io.Writer) error {
+	_, err := client.ResumeJob(ctx, id)
+	if err == nil {
+		cli.Warnf(stderr, name, "%s: resume requested", id)
+		return nil
+	}
+	if j, gerr := client.GetJob(ctx, id); gerr == nil && j.Status != openai.StatusPaused {
+		cli.Warnf(stderr, name, "%s: not paused (%s); following it", id, j.Status)
 		return nil
 	}
 	return err
@@ -248,6 +300,9 @@ type followed struct {
 	step    int64
 	total   int64
 	loss    float64
+	// done: an earlier run printed the job's end, which is not printed again.
+	done        bool
+	pausedShown bool
 }
 
 // follow prints the job's events after f.last as they come and returns
@@ -261,7 +316,12 @@ func (w *waiter) follow(ctx context.Context, f *followed) error {
 		}
 		f.job = job
 		if first && f.last == "" {
-			if f.last = w.state.load(job); f.last != "" {
+			st := w.state.load(job)
+			if st.Final && openai.Terminal(job.Status) {
+				f.done = true
+				return nil
+			}
+			if f.last = st.LastEvent; f.last != "" {
 				f.resumed = true
 			}
 		}
@@ -278,15 +338,21 @@ func (w *waiter) follow(ctx context.Context, f *followed) error {
 			seen[e.ID] = true
 			w.clearStatus()
 			w.out.Encode(e)
+			// Each line is out before the state names it, and the state
+			// follows at once: a kill between the two repeats that one
+			// line, never loses one.
+			if err := w.out.Flush(); err != nil {
+				return err
+			}
+			f.last = e.ID
+			w.state.save(job, f.last, false)
 			f.note(e)
 		}
-		if err := w.out.Flush(); err != nil {
-			return err
+		if job.Status == openai.StatusPaused && !f.pausedShown {
+			w.clearStatus()
+			cli.Warnf(w.stderr, name, "%s is paused; resume it with: ft-wait --resume %s", f.id, f.id)
 		}
-		if len(events) > 0 {
-			f.last = events[len(events)-1].ID
-			w.state.save(job, f.last)
-		}
+		f.pausedShown = job.Status == openai.StatusPaused
 		w.showStatus(f)
 		if openai.Terminal(job.Status) {
 			w.clearStatus()
@@ -345,9 +411,11 @@ func (w *waiter) clearStatus() {
 }
 
 // summarize prints how the job ended: its error when it failed, the trained
-// tokens beside ft-train's estimate, and the loss curve.
-func (w *waiter) summarize(ctx context.Context, f *followed) {
+// tokens beside ft-train's estimate, the loss curve and the checkpoints. It
+// returns the final line: the job object, with its checkpoints added.
+func (w *waiter) summarize(ctx context.Context, f *followed) json.RawMessage {
 	j := f.job
+	final, _ := json.Marshal(j)
 	switch j.Status {
 	case openai.StatusSucceeded:
 		cli.Warnf(w.stderr, name, "%s succeeded: %s", j.ID, j.FineTunedModel)
@@ -373,6 +441,16 @@ func (w *waiter) summarize(ctx context.Context, f *followed) {
 		}
 	}
 	writeChart(w.stderr, fmt.Sprintf("%s: training loss of %s", name, j.ID), pts)
+	cps, err := w.checkpoints(ctx, j.ID)
+	if err != nil {
+		cli.Warnf(w.stderr, name, "%s: cannot list the checkpoints: %v", j.ID, err)
+		return final
+	}
+	if len(cps) == 0 {
+		return final
+	}
+	writeCheckpoints(w.stderr, j.ID, cps)
+	return withCheckpoints(final, cps)
 }
 
 // estimateNote compares the trained tokens with ft-train's estimate: the
@@ -393,11 +471,12 @@ func estimateNote(j openai.Job) string {
 }
 
 // stateDir keeps, for each job being followed, the ID of the last event
-// printed, so that a restarted ft-wait goes on where the last one stopped.
-// A file is named after the job and the API it is on, holds the job's
-// creation time (a job of the same ID on another server, or a test server
-// started again, is not mistaken for it), and is removed once the job's end
-// has been printed. A nil *stateDir keeps nothing.
+// printed and whether the final object was, so that a restarted ft-wait
+// goes on where the last one stopped. A file is named after the job and the
+// API it is on and holds the job's creation time (a job of the same ID on
+// another server, or a test server started again, is not mistaken for it).
+// It is written after each line, so that a kill repeats at most the line
+// whose write and save it split. A nil *stateDir keeps nothing.
 type stateDir struct {
 	dir    string
 	api    string // base URL
@@ -410,6 +489,7 @@ type state struct {
 	API       string `json:"api"`
 	CreatedAt int64  `json:"created_at"`
 	LastEvent string `json:"last_event"`
+	Final     bool   `json:"final,omitempty"` // the final job object was printed
 }
 
 var unsafeID = regexp.MustCompile(`[^A-Za-z0-9_.-]`)
@@ -419,49 +499,107 @@ func (s *stateDir) path(id string) string {
 	return filepath.Join(s.dir, unsafeID.ReplaceAllString(id, "_")+"."+hex.EncodeToString(h[:4])+".json")
 }
 
-// load returns the last event printed for the job, "" if none is known.
-func (s *stateDir) load(job openai.Job) string {
+// Ages past which clean removes what other runs left: a temporary file no
+// writer can still be using, and the state of a job finished long ago.
+const (
+	staleTemp  = time.Minute
+	staleFinal = 30 * 24 * time.Hour
+)
+
+// clean removes what killed runs left in the directory: the temporary
+// files of the jobs about to be followed (no other run should be writing
+// them), any other temporary file older than staleTemp, and the states of
+// jobs whose end was printed more than staleFinal ago.
+func (s *stateDir) clean(jobs []string) {
 	if s == nil {
-		return ""
+		return
+	}
+	mine := map[string]bool{}
+	for _, id := range jobs {
+		mine[filepath.Base(s.path(id))] = true
+	}
+	entries, err := os.ReadDir(s.dir)
+	if err != nil {
+		return
+	}
+	now := time.Now()
+	for _, e := range entries {
+		n := e.Name()
+		info, err := e.Info()
+		if err != nil || !info.Mode().IsRegular() {
+			continue
+		}
+		age := now.Sub(info.ModTime())
+		switch {
+		case strings.HasPrefix(n, ".") && strings.HasSuffix(n, ".tmp"):
+			target, _, _ := strings.Cut(strings.TrimPrefix(n, "."), ".json.")
+			if mine[target+".json"] || age > staleTemp {
+				os.Remove(filepath.Join(s.dir, n))
+			}
+		case strings.HasSuffix(n, ".json") && age > staleFinal:
+			if b, err := os.ReadFile(filepath.Join(s.dir, n)); err == nil {
+				var st state
+				if json.Unmarshal(b, &st) == nil && st.Final {
+					os.Remove(filepath.Join(s.dir, n))
+				}
+			}
+		}
+	}
+}
+
+// load returns what is known of the job, the zero state if nothing is.
+func (s *stateDir) load(job openai.Job) state {
+	if s == nil {
+		return state{}
 	}
 	b, err := os.ReadFile(s.path(job.ID))
 	if err != nil {
-		return ""
+		return state{}
 	}
 	var st state
 	if json.Unmarshal(b, &st) != nil || st.Job != job.ID || st.API != s.api || st.CreatedAt != job.CreatedAt {
-		return ""
+		return state{}
 	}
-	return st.LastEvent
+	return st
 }
 
-func (s *stateDir) save(job openai.Job, last string) {
+// save records the last event printed, and whether the final object was.
+// The file is replaced by a rename, so that a reader sees the old state or
+// the new one; it is not synced, because a kill does not lose what the
+// kernel holds and a sync per line would slow every event down for the
+// sake of a power cut.
+func (s *stateDir) save(job openai.Job, last string, final bool) {
 	if s == nil || s.failed {
 		return
 	}
-	b, err := json.Marshal(state{Job: job.ID, API: s.api, CreatedAt: job.CreatedAt, LastEvent: last})
+	b, err := json.Marshal(state{Job: job.ID, API: s.api, CreatedAt: job.CreatedAt, LastEvent: last, Final: final})
 	if err == nil {
 		err = os.MkdirAll(s.dir, 0o755)
 	}
-	var af *cli.AtomicFile
+	target := s.path(job.ID)
+	var tmp *os.File
 	if err == nil {
-		af, err = cli.CreateAtomic(s.path(job.ID))
+		tmp, err = os.CreateTemp(s.dir, "."+filepath.Base(target)+".*.tmp")
 	}
 	if err == nil {
-		defer af.Abort()
-		if _, err = af.Write(append(b, '\n')); err == nil {
-			err = af.Commit()
+		_, err = tmp.Write(append(b, '\n'))
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = os.Rename(tmp.Name(), target)
+		}
+		if err != nil {
+			os.Remove(tmp.Name())
 		}
 	}
 	if err != nil {
 		s.failed = true
-		cli.Warnf(s.stderr, name, "cannot keep the last event printed (%v); a restart will need --after %s", err, last)
-	}
-}
-
-func (s *stateDir) remove(id string) {
-	if s != nil {
-		os.Remove(s.path(id))
+		how := "--after " + last
+		if final {
+			how = "to ignore its output"
+		}
+		cli.Warnf(s.stderr, name, "cannot keep the last event printed (%v); a restart will need %s", err, how)
 	}
 }
 

@@ -10,9 +10,13 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -24,12 +28,14 @@ const name = "ft-wait"
 
 type flags struct {
 	Jobs              []string      `arg:"" optional:"" help:"Job IDs; none or -: ft-train's lines (or job IDs, one a line) from stdin." placeholder:"JOB"`
-	Interval          time.Duration `help:"Time between two polls of a job and its events." default:"10s"`
+	Interval          interval      `help:"Time between two polls of a job and its events: seconds (10, 0.5) or a duration (1m30s)." default:"10" placeholder:"SECONDS"`
 	Timeout           time.Duration `help:"Stop waiting after this long (exit 5), leaving the jobs running; 0 waits as long as it takes." default:"0"`
 	After             string        `help:"Print only the events after this event ID (one job only); overrides the saved state." placeholder:"EVENT_ID"`
 	StateDir          string        `help:"Directory where the last event printed for each job is kept, so that a restart goes on from there (default: the user cache directory's ft/wait)." placeholder:"DIR"`
 	NoState           bool          `help:"Neither read nor keep the last event printed: print every event of the job."`
-	Cancel            bool          `help:"Cancel the jobs, then wait for them to stop."`
+	Cancel            bool          `help:"Cancel the jobs, then wait for them to stop." xor:"action"`
+	Pause             bool          `help:"Pause the running jobs and print each job object as paused; wait for nothing." xor:"action"`
+	Resume            bool          `help:"Resume the paused jobs, then follow them to their end." xor:"action"`
 	CancelOnInterrupt bool          `help:"On Ctrl-C, cancel the jobs instead of leaving them running."`
 	DryRun            bool          `help:"Say which jobs would be followed; call nothing."`
 	MaxRetries        int           `help:"Retries of each request on network errors, 408, 409, 429 and 5xx before giving up (exit 5)." default:"8" placeholder:"N"`
@@ -42,10 +48,34 @@ var help = cli.Help{
 		"ft-upload train.jsonl | ft-train | ft-wait > events.jsonl",
 		"ft-wait ftjob-abc123 | jq -r 'select(.type==\"metrics\") | .data.train_loss'",
 		"ft-wait --cancel ftjob-abc123",
+		"ft-wait --pause ftjob-abc123; ft-wait --resume ftjob-abc123",
 	},
 	Environment: append(openai.EnvironmentHelp,
 		"XDG_CACHE_HOME     where the default --state-dir is"),
 }
+
+// interval is a time between polls: a number of seconds, as watch -n and
+// sleep read it, or a Go duration.
+type interval time.Duration
+
+func (i *interval) UnmarshalText(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		if math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > math.MaxInt64/float64(time.Second) {
+			return fmt.Errorf("%q: want seconds or a duration such as 1m30s", s)
+		}
+		*i = interval(f * float64(time.Second))
+		return nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("%q: want seconds or a duration such as 1m30s", s)
+	}
+	*i = interval(d)
+	return nil
+}
+
+func (i interval) String() string { return time.Duration(i).String() }
 
 func main() { cli.Main(run) }
 

@@ -156,28 +156,65 @@ func stateFilesCmd(ts *testscript.TestScript, neg bool, args []string) {
 func TestState(t *testing.T) {
 	s := &stateDir{dir: t.TempDir(), api: "http://127.0.0.1:1/v1"}
 	job := openai.Job{ID: "ftjob-1", CreatedAt: 100}
-	if got := s.load(job); got != "" {
-		t.Fatalf("empty state gave %q", got)
+	if got := s.load(job); got != (state{}) {
+		t.Fatalf("empty state gave %+v", got)
 	}
-	s.save(job, "ftevent-9")
-	if got := s.load(job); got != "ftevent-9" {
-		t.Errorf("load = %q, want ftevent-9", got)
+	s.save(job, "ftevent-9", false)
+	if got := s.load(job); got.LastEvent != "ftevent-9" || got.Final {
+		t.Errorf("load = %+v, want ftevent-9, not final", got)
 	}
-	if got := s.load(openai.Job{ID: "ftjob-1", CreatedAt: 101}); got != "" {
-		t.Errorf("a job created at another time got the state %q", got)
+	s.save(job, "ftevent-10", true)
+	if got := s.load(job); got.LastEvent != "ftevent-10" || !got.Final {
+		t.Errorf("load = %+v, want ftevent-10, final", got)
+	}
+	if got := s.load(openai.Job{ID: "ftjob-1", CreatedAt: 101}); got != (state{}) {
+		t.Errorf("a job created at another time got the state %+v", got)
 	}
 	other := &stateDir{dir: s.dir, api: "http://127.0.0.1:2/v1"}
-	if got := other.load(job); got != "" {
-		t.Errorf("the same job ID on another API got the state %q", got)
-	}
-	s.remove(job.ID)
-	if got := s.load(job); got != "" {
-		t.Errorf("removed state gave %q", got)
+	if got := other.load(job); got != (state{}) {
+		t.Errorf("the same job ID on another API got the state %+v", got)
 	}
 	var nilState *stateDir
-	nilState.save(job, "x")
-	if got := nilState.load(job); got != "" {
-		t.Errorf("no state dir gave %q", got)
+	nilState.save(job, "x", false)
+	nilState.clean([]string{"ftjob-1"})
+	if got := nilState.load(job); got != (state{}) {
+		t.Errorf("no state dir gave %+v", got)
+	}
+}
+
+// clean removes the temporary files a kill left: at once for the jobs
+// about to be followed, after a while for others, which another run may be
+// writing; and the states of jobs finished long ago.
+func TestStateClean(t *testing.T) {
+	s := &stateDir{dir: t.TempDir(), api: "http://127.0.0.1:1/v1"}
+	old := time.Now().Add(-2 * staleTemp)
+	ancient := time.Now().Add(-2 * staleFinal)
+	mk := func(name string, mtime time.Time, content string) string {
+		p := filepath.Join(s.dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, mtime, mtime); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	base := func(id string) string { return filepath.Base(s.path(id)) }
+	mineTmp := mk("."+base("ftjob-mine")+".123.tmp", time.Now(), "{")
+	otherNew := mk("."+base("ftjob-other")+".456.tmp", time.Now(), "{")
+	otherOld := mk("."+base("ftjob-other")+".789.tmp", old, "{")
+	s.save(openai.Job{ID: "ftjob-done", CreatedAt: 1}, "e", true)
+	done := s.path("ftjob-done")
+	os.Chtimes(done, ancient, ancient)
+	s.save(openai.Job{ID: "ftjob-going", CreatedAt: 1}, "e", false)
+	going := s.path("ftjob-going")
+	os.Chtimes(going, ancient, ancient)
+	s.clean([]string{"ftjob-mine"})
+	for p, want := range map[string]bool{mineTmp: false, otherNew: true, otherOld: false, done: false, going: true} {
+		_, err := os.Stat(p)
+		if got := err == nil; got != want {
+			t.Errorf("%s: exists %v, want %v", filepath.Base(p), got, want)
+		}
 	}
 }
 
@@ -207,6 +244,8 @@ func TestExitCodes(t *testing.T) {
 		{name: "after with two jobs", args: []string{"--after", "ftevent-1", "ftjob-a"}, want: cli.ExitUsage, status: "validating_files"},
 		{name: "bad interval", args: []string{"--interval", "soon"}, want: cli.ExitUsage, status: "validating_files"},
 		{name: "zero interval", args: []string{"--interval", "0s"}, want: cli.ExitUsage, status: "validating_files"},
+		{name: "zero interval in seconds", args: []string{"--interval", "0"}, want: cli.ExitUsage, status: "validating_files"},
+		{name: "negative interval", args: []string{"--interval", "-1"}, want: cli.ExitUsage, status: "validating_files"},
 		{name: "interrupted", cancelled: true, want: cli.ExitInterrupted, status: "validating_files"},
 		{name: "interrupted, cancel", args: []string{"--cancel-on-interrupt"}, cancelled: true, want: cli.ExitInterrupted, status: "cancelled"},
 		{name: "timeout", args: []string{"--timeout", "100ms"}, opts: fakeopenai.Options{Manual: true}, want: cli.ExitUnavailable},

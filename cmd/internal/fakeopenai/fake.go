@@ -1,12 +1,14 @@
 package fakeopenai
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/md5"
 	"encoding/hex"
 	"fmt"
 	"io"
 	"math"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path"
@@ -34,6 +36,13 @@ type Options struct {
 	// Quirks makes answers look like the real API's where it departs from
 	// its spec: "error": {} instead of null, user_provided_suffix.
 	Quirks bool `json:"quirks"`
+	// ListLag keeps a new job or file out of the lists (GET
+	// /fine_tuning/jobs, GET /files) for this long after its creation, as
+	// the real API's lists lag behind its creates.
+	ListLag Duration `json:"list_lag"`
+	// Misreport makes the answer to a file upload disagree with what was
+	// sent: "bytes" (one byte short), "purpose" or "error" (status error).
+	Misreport string `json:"misreport"`
 	// Now is the clock of created_at and friends; nil is time.Now.
 	Now func() time.Time `json:"-"`
 
@@ -107,6 +116,8 @@ const (
 	FaultDrop   = "drop"   // close the connection without answering or doing anything
 	FaultLost   = "lost"   // do the work (e.g. create the job), then close without answering
 	FaultSlow   = "slow"   // wait Delay (or until the client gives up), then answer normally
+	FaultHTML   = "html"   // answer Status [502] with an HTML page of Size bytes, as a proxy does
+	FaultCut    = "cut"    // do the work, then answer its status with the JSON cut in half
 )
 
 // Fault hits the requests that match Method and Path (a path.Match pattern
@@ -131,6 +142,9 @@ type Fault struct {
 	Param   string   `json:"param"`
 	Type    string   `json:"type"`
 	Delay   Duration `json:"delay"` // FaultSlow [1m]
+	// Size pads the error message (FaultStatus) or the page (FaultHTML)
+	// to this many bytes, streamed without being held in memory.
+	Size int64 `json:"size"`
 }
 
 // Request is one request as the server saw it.
@@ -141,6 +155,12 @@ type Request struct {
 	Status int    // 0 when the connection was closed without an answer
 	Fault  string // the kind of fault applied, if any
 	Body   []byte // JSON request bodies only
+	// Sent is how many bytes of answer body the server wrote: what the
+	// client read, plus at most what the sockets buffer.
+	Sent            int64
+	UserAgent       string
+	ClientRequestID string // X-Client-Request-Id
+	RequestID       string // the x-request-id answered
 }
 
 func (r Request) String() string {
@@ -321,7 +341,8 @@ func (s *Server) nextID(prefix string) string {
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	entry := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery}
+	entry := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
+		UserAgent: r.Header.Get("User-Agent"), ClientRequestID: r.Header.Get("X-Client-Request-Id")}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 		entry.Body = body
 	}
@@ -333,11 +354,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	// answer the client gave up on) already counts.
 	s.mu.Lock()
 	n := len(s.log)
+	entry.RequestID = fmt.Sprintf("req_fake%06d", n+1)
 	s.log = append(s.log, entry)
 	s.mu.Unlock()
+	w.Header().Set("X-Request-Id", entry.RequestID)
+	cw := &countingWriter{ResponseWriter: w}
+	w = cw
 	record := func(status int) {
 		s.mu.Lock()
 		s.log[n].Status = status
+		s.log[n].Sent = cw.n
 		s.mu.Unlock()
 	}
 	if f != nil {
@@ -366,6 +392,28 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			record(0)
 			hangUp(w)
 			return
+		case FaultCut:
+			rec := httptest.NewRecorder()
+			s.api(rec, r)
+			b := rec.Body.Bytes()
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(rec.Code)
+			w.Write(b[:len(b)/2])
+			record(rec.Code)
+			return
+		case FaultHTML:
+			status := f.Status
+			if status == 0 {
+				status = http.StatusBadGateway
+			}
+			title := fmt.Sprintf("%d %s", status, http.StatusText(status))
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.WriteHeader(status)
+			io.WriteString(w, "<!DOCTYPE html>\n<html>\n<head><title>"+title+"</title></head>\n<body>\n<center><h1>"+title+"</h1></center>\n")
+			pad(w, f.Size, "<p>upstream said nothing useful</p>\n")
+			io.WriteString(w, "</body>\n</html>\n")
+			record(status)
+			return
 		default:
 			status := f.Status
 			if status == 0 {
@@ -392,6 +440,26 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 				if status < 500 {
 					typ = "invalid_request_error"
 				}
+			}
+			if f.Size > 0 {
+				// A message of f.Size bytes, streamed: the client must not
+				// need to hold it, and neither does the server.
+				var c, p any = f.Code, f.Param
+				if f.Code == "" {
+					c = nil
+				}
+				if f.Param == "" {
+					p = nil
+				}
+				tail, _ := json.Marshal(map[string]any{"type": typ, "param": p, "code": c})
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(status)
+				m, _ := json.Marshal(msg)
+				io.WriteString(w, `{"error":{"message":`+string(m[:len(m)-1]))
+				pad(w, f.Size, " and so on")
+				io.WriteString(w, `",`+string(tail[1:])+"}")
+				record(status)
+				return
 			}
 			writeError(w, status, typ, f.Code, f.Param, msg)
 			record(status)
@@ -438,6 +506,41 @@ func hangUp(w http.ResponseWriter) {
 		panic(http.ErrAbortHandler)
 	}
 	conn.Close()
+}
+
+// pad writes unit over and over until about n bytes are written, stopping
+// when the client hangs up.
+func pad(w io.Writer, n int64, unit string) {
+	chunk := []byte(strings.Repeat(unit, max(1, (64<<10)/len(unit))))
+	for written := int64(0); written < n; {
+		b := chunk[:min(int64(len(chunk)), n-written)]
+		k, err := w.Write(b)
+		written += int64(k)
+		if err != nil {
+			return
+		}
+	}
+}
+
+// countingWriter counts the body bytes written to the client.
+type countingWriter struct {
+	http.ResponseWriter
+	n int64
+}
+
+func (w *countingWriter) Write(b []byte) (int, error) {
+	k, err := w.ResponseWriter.Write(b)
+	w.n += int64(k)
+	return k, err
+}
+
+func (w *countingWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return w.ResponseWriter.(http.Hijacker).Hijack()
+}
+
+// listed reports whether an object made at born shows in lists yet.
+func (s *Server) listed(born time.Time) bool {
+	return s.opts.ListLag <= 0 || !s.opts.Now().Before(born.Add(time.Duration(s.opts.ListLag)))
 }
 
 type statusWriter struct {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/goccy/go-json"
 )
@@ -46,6 +47,7 @@ type job struct {
 	methodType     string
 	hyper          map[string]json.RawMessage // as requested
 	createdAt      int64
+	born           time.Time // for ListLag, finer than createdAt
 	finished       int64
 	status         string
 	phaseTicks     int // steps spent in the current status
@@ -159,7 +161,7 @@ func (s *Server) createJob(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	j := &job{id: s.nextID("ftjob-fake"), model: req.Model, trainingFile: req.TrainingFile, metadata: req.Metadata,
-		methodType: typ, hyper: hyper, createdAt: s.now(), status: "validating_files", seed: 42}
+		methodType: typ, hyper: hyper, createdAt: s.now(), born: s.opts.Now(), status: "validating_files", seed: 42}
 	if req.ValidationFile != nil {
 		j.validationFile = *req.ValidationFile
 	}
@@ -443,7 +445,7 @@ func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) {
 	var all []*job
 	for i := len(s.jobIDs) - 1; i >= 0; i-- {
 		j := s.jobs[s.jobIDs[i]]
-		match := true
+		match := s.listed(j.born)
 		for k, v := range want {
 			if j.metadata[k] != v {
 				match = false

@@ -26,12 +26,14 @@ func ParseFault(spec string) (Fault, error) {
 	}
 	var f Fault
 	switch fs[0] {
-	case FaultDrop, FaultLost, FaultSlow:
+	case FaultDrop, FaultLost, FaultSlow, FaultCut:
+		f.Kind = fs[0]
+	case FaultHTML:
 		f.Kind = fs[0]
 	default:
 		n, err := strconv.Atoi(fs[0])
 		if err != nil || n < 100 || n > 599 {
-			return Fault{}, fmt.Errorf("fault %q: kind must be an HTTP status, drop, lost or slow", spec)
+			return Fault{}, fmt.Errorf("fault %q: kind must be an HTTP status, drop, lost, slow, cut or html", spec)
 		}
 		f.Kind, f.Status = FaultStatus, n
 	}
@@ -64,6 +66,10 @@ func ParseFault(spec string) (Fault, error) {
 			f.Param = v
 		case "type":
 			f.Type = v
+		case "status":
+			f.Status, err = strconv.Atoi(v)
+		case "size":
+			f.Size, err = parseSize(v)
 		case "delay":
 			var d time.Duration
 			d, err = time.ParseDuration(v)
@@ -76,6 +82,19 @@ func ParseFault(spec string) (Fault, error) {
 		}
 	}
 	return f, nil
+}
+
+// parseSize reads a byte count with an optional k, M or G (powers of 1024).
+func parseSize(v string) (int64, error) {
+	mult := int64(1)
+	for suffix, m := range map[string]int64{"k": 1 << 10, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30} {
+		if t, ok := strings.CutSuffix(v, suffix); ok {
+			v, mult = t, m
+			break
+		}
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	return n * mult, err
 }
 
 type faultFlag struct{ faults *[]Fault }
@@ -134,6 +153,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&l.FailAtStep, "fail-at-step", l.FailAtStep, "a failing job fails after this many training steps")
 	fs.Int64Var(&l.TrainedTokens, "trained-tokens", l.TrainedTokens, "trained_tokens of a finished job")
 	fs.DurationVar(&tick, "tick", time.Duration(o.Tick), "advance jobs on this timer")
+	var lag time.Duration
+	fs.DurationVar(&lag, "list-lag", time.Duration(o.ListLag), "keep new jobs and files out of the lists this long")
+	fs.StringVar(&o.Misreport, "misreport", o.Misreport, "answer file uploads with wrong bytes, purpose or an error status")
 	fs.BoolVar(&o.Manual, "manual", o.Manual, "advance jobs only on request")
 	fs.BoolVar(&o.Quirks, "quirks", o.Quirks, "answer like the real API where it departs from its spec")
 	fs.Var(faultFlag{&o.Faults}, "fault", "a fault SPEC (repeatable)")
@@ -153,6 +175,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	o.Tick = Duration(tick)
+	o.ListLag = Duration(lag)
 	o.Latency, o.RateLimit.Window = Duration(latency), Duration(window)
 	if *answers != "" {
 		data, err := os.ReadFile(*answers)

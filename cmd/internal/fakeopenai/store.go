@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/goccy/go-json"
 )
@@ -15,6 +16,8 @@ type file struct {
 	id        string
 	bytes     int64
 	createdAt int64
+	expiresAt int64
+	born      time.Time // for ListLag, finer than createdAt
 	filename  string
 	purpose   string
 }
@@ -22,15 +25,47 @@ type file struct {
 func (f *file) object() map[string]any {
 	// expires_at and status_details are left out rather than null: the
 	// spec types them integer and string.
-	return map[string]any{"id": f.id, "object": "file", "bytes": f.bytes, "created_at": f.createdAt,
+	o := map[string]any{"id": f.id, "object": "file", "bytes": f.bytes, "created_at": f.createdAt,
 		"filename": f.filename, "purpose": f.purpose, "status": "processed"}
+	if f.expiresAt > 0 {
+		o["expires_at"] = f.expiresAt
+	}
+	return o
+}
+
+// misreport makes the answer to a file's creation disagree with what was
+// sent, as Options.Misreport asks.
+func (s *Server) misreport(o map[string]any) map[string]any {
+	switch s.opts.Misreport {
+	case "bytes":
+		o["bytes"] = o["bytes"].(int64) - 1
+	case "purpose":
+		o["purpose"] = "assistants"
+	case "error":
+		o["status"], o["status_details"] = "error", "the file could not be processed"
+	}
+	return o
+}
+
+// expiry reads expires_after: anchor created_at and 3600 to 2592000 seconds,
+// as the spec allows; ok is false when it answered 400 itself.
+func expiry(w http.ResponseWriter, anchor, seconds string, created int64) (int64, bool) {
+	if anchor == "" && seconds == "" {
+		return 0, true
+	}
+	n, err := strconv.ParseInt(seconds, 10, 64)
+	if anchor != "created_at" || err != nil || n < 3600 || n > 2592000 {
+		badRequest(w, "expires_after", "expires_after wants anchor created_at and seconds from 3600 to 2592000, got %q and %q", anchor, seconds)
+		return 0, false
+	}
+	return created + n, true
 }
 
 var filePurposes = []string{"assistants", "batch", "fine-tune", "vision", "user_data", "evals"}
 
 // addFile stores content as a new file; the caller holds s.mu.
 func (s *Server) addFile(name, purpose string, content []byte) *file {
-	f := &file{id: s.nextID("file-fake"), bytes: int64(len(content)), createdAt: s.now(), filename: name, purpose: purpose}
+	f := &file{id: s.nextID("file-fake"), bytes: int64(len(content)), createdAt: s.now(), born: s.opts.Now(), filename: name, purpose: purpose}
 	s.files[f.id] = f
 	s.fileIDs = append(s.fileIDs, f.id)
 	s.contents[f.id] = content
@@ -59,9 +94,14 @@ func (s *Server) createFile(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, "file", "Invalid file format for Fine-Tuning API. Must be .jsonl")
 		return
 	}
+	exp, ok := expiry(w, r.FormValue("expires_after[anchor]"), r.FormValue("expires_after[seconds]"), s.now())
+	if !ok {
+		return
+	}
 	s.mu.Lock()
 	f := s.addFile(hdr.Filename, purpose, buf.Bytes())
-	obj := f.object()
+	f.expiresAt = exp
+	obj := s.misreport(f.object())
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, obj)
 }
@@ -75,7 +115,7 @@ func (s *Server) listFiles(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	var all []*file
 	for _, id := range s.fileIDs {
-		if f := s.files[id]; f != nil && (q.Get("purpose") == "" || f.purpose == q.Get("purpose")) {
+		if f := s.files[id]; f != nil && s.listed(f.born) && (q.Get("purpose") == "" || f.purpose == q.Get("purpose")) {
 			all = append(all, f)
 		}
 	}
@@ -139,6 +179,7 @@ type upload struct {
 	parts                           map[string][]byte
 	partIDs                         []string // of the completion
 	file                            *file
+	fileExpiresAt                   int64 // of the file it makes, from expires_after
 }
 
 func (u *upload) object() map[string]any {
@@ -179,9 +220,20 @@ func (s *Server) createUpload(w http.ResponseWriter, r *http.Request) {
 		Purpose  string `json:"purpose"`
 		Bytes    int64  `json:"bytes"`
 		MimeType string `json:"mime_type"`
+		Expires  *struct {
+			Anchor  string `json:"anchor"`
+			Seconds int64  `json:"seconds"`
+		} `json:"expires_after"`
 	}
 	if !decodeStrict(w, r, []string{"filename", "purpose", "bytes", "mime_type", "expires_after"}, &req) {
 		return
+	}
+	var exp int64
+	if req.Expires != nil {
+		var ok bool
+		if exp, ok = expiry(w, req.Expires.Anchor, strconv.FormatInt(req.Expires.Seconds, 10), s.now()); !ok {
+			return
+		}
 	}
 	switch {
 	case req.Filename == "":
@@ -195,7 +247,7 @@ func (s *Server) createUpload(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.mu.Lock()
 		u := &upload{id: s.nextID("upload_fake"), filename: req.Filename, purpose: req.Purpose, mimeType: req.MimeType,
-			bytes: req.Bytes, createdAt: s.now(), status: "pending", parts: map[string][]byte{}}
+			bytes: req.Bytes, createdAt: s.now(), status: "pending", parts: map[string][]byte{}, fileExpiresAt: exp}
 		s.uploads[u.id] = u
 		obj := u.object()
 		s.mu.Unlock()
@@ -283,9 +335,14 @@ func (s *Server) completeUpload(w http.ResponseWriter, r *http.Request, id strin
 		return
 	}
 	u.file = s.addFile(u.filename, u.purpose, all.Bytes())
+	u.file.expiresAt = u.fileExpiresAt
 	u.status = "completed"
 	u.partIDs = req.PartIDs
-	writeJSON(w, http.StatusOK, u.object())
+	o := u.object()
+	if f, ok := o["file"].(map[string]any); ok {
+		o["file"] = s.misreport(f)
+	}
+	writeJSON(w, http.StatusOK, o)
 }
 
 func (s *Server) cancelUpload(w http.ResponseWriter, id string) {

@@ -36,10 +36,11 @@ import (
 
 // Client calls the API. It is safe for concurrent use.
 type Client struct {
-	cfg  Config
-	base string // BaseURL without a trailing slash
-	do   *doer
-	sdk  *goopenai.Client
+	cfg    Config
+	base   string // BaseURL without a trailing slash
+	prefix string // the base URL's path, e.g. "/v1", which errors show
+	do     *doer
+	sdk    *goopenai.Client
 }
 
 // New returns a client for cfg. It fails only without a key or with a base
@@ -64,7 +65,7 @@ func New(cfg Config) (*Client, error) {
 	sc := goopenai.DefaultConfig("")
 	sc.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	sc.HTTPClient = d
-	return &Client{cfg: cfg, base: strings.TrimRight(cfg.BaseURL, "/"), do: d, sdk: goopenai.NewClientWithConfig(sc)}, nil
+	return &Client{cfg: cfg, base: strings.TrimRight(cfg.BaseURL, "/"), prefix: strings.TrimRight(u.Path, "/"), do: d, sdk: goopenai.NewClientWithConfig(sc)}, nil
 }
 
 // SDK returns the go-openai client that shares this client's configuration
@@ -85,15 +86,48 @@ type request struct {
 	contentType string
 }
 
-// call sends method path?query with body and decodes a 2xx answer into out.
+// call sends method path?query with body and decodes a 2xx answer into out
+// (nil: the answer must still be JSON), under the retry policy: an answer
+// that does not decode is retried like a 5xx. It is how every typed
+// endpoint talks to the API; see Call for the options.
 func (c *Client) call(ctx context.Context, method, path string, query url.Values, body *request, out any) error {
-	u := c.base + path
-	if len(query) > 0 {
-		u += "?" + query.Encode()
+	return c.Call(ctx, Call{Method: method, Path: path, Query: query, body: body, Out: out})
+}
+
+// Call is one logical request to the API: sent, retried and read the same
+// way as every other (see Client.Call).
+type Call struct {
+	Method string
+	Path   string // under the base URL, e.g. "/chat/completions"
+	Query  url.Values
+	JSON   any  // the request body, marshalled as JSON; nil: none
+	Out    any  // where a 2xx answer is decoded; nil: it is checked to be JSON
+	Once   bool // not idempotent: never sent twice (see ErrMaybeCreated)
+	// MaxBody caps a 2xx answer (0: DefaultMaxBody); a larger one is an
+	// error that says so, retried like a 5xx.
+	MaxBody int64
+
+	body *request // a multipart form instead of JSON
+}
+
+// Call sends one request with the client's headers (key, organization,
+// project, User-Agent, an X-Client-Request-Id kept across retries) and the
+// retry policy. The answer is read bounded: an error answer to a few KiB,
+// its message cut to one line (an HTML page to its title), a 2xx answer to
+// MaxBody; a 2xx that does not decode into Out is retried within
+// MaxRetries. Errors are *APIError (with OpenAI's request id),
+// *UnavailableError, *MaybeCreatedError (Once) or the context's.
+func (c *Client) Call(ctx context.Context, r Call) error {
+	u := c.base + r.Path
+	if len(r.Query) > 0 {
+		u += "?" + r.Query.Encode()
 	}
 	var rd io.Reader
 	ctype := ""
-	if body != nil {
+	if r.JSON != nil && r.body == nil {
+		r.body = &request{json: r.JSON}
+	}
+	if body := r.body; body != nil {
 		data := body.raw
 		ctype = body.contentType
 		if body.json != nil {
@@ -105,26 +139,27 @@ func (c *Client) call(ctx context.Context, method, path string, query url.Values
 		}
 		rd = bytes.NewReader(data) // sets GetBody, so retries can resend it
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u, rd)
+	if r.Once {
+		ctx = nonIdempotent(ctx)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.Method, u, rd)
 	if err != nil {
 		return err
 	}
 	if ctype != "" {
 		req.Header.Set("Content-Type", ctype)
 	}
-	resp, err := c.do.Do(req)
-	if err != nil {
-		return err
+	check := jsonAnswer
+	if r.Out != nil {
+		check = func(data []byte) error {
+			if err := json.Unmarshal(data, r.Out); err != nil {
+				return errors.New(c.do.redact(oneLine(err.Error(), 120)))
+			}
+			return nil
+		}
 	}
-	data, _ := io.ReadAll(resp.Body)
-	if out == nil {
-		return nil
-	}
-	if err := json.Unmarshal(data, out); err != nil {
-		return &APIError{Status: resp.StatusCode, Method: method, Path: req.URL.Path,
-			Message: "unreadable answer: " + c.do.redact(err.Error())}
-	}
-	return nil
+	_, _, err = c.do.send(req, r.MaxBody, check)
+	return err
 }
 
 // sdkErr gives go-openai's own errors (a 2xx it could not decode) this
@@ -133,9 +168,10 @@ func (c *Client) sdkErr(method, path string, err error) error {
 	if err == nil {
 		return nil
 	}
+	path = c.prefix + path
 	var ae *goopenai.APIError
 	if errors.As(err, &ae) {
-		e := &APIError{Status: ae.HTTPStatusCode, Message: c.do.redact(ae.Message), Type: ae.Type, Method: method, Path: path}
+		e := &APIError{Status: ae.HTTPStatusCode, Message: oneLine(c.do.redact(ae.Message), maxMessage), Type: ae.Type, Method: method, Path: path}
 		if ae.Param != nil {
 			e.Param = *ae.Param
 		}
@@ -143,7 +179,7 @@ func (c *Client) sdkErr(method, path string, err error) error {
 	}
 	var re *goopenai.RequestError
 	if errors.As(err, &re) {
-		return &APIError{Status: re.HTTPStatusCode, Method: method, Path: path, Message: c.do.redact(re.Error())}
+		return &APIError{Status: re.HTTPStatusCode, Method: method, Path: path, Message: oneLine(c.do.redact(re.Error()), maxMessage)}
 	}
 	var ue *UnavailableError
 	var me *MaybeCreatedError
@@ -151,5 +187,5 @@ func (c *Client) sdkErr(method, path string, err error) error {
 	if errors.As(err, &ue) || errors.As(err, &me) || errors.As(err, &pe) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	return &APIError{Status: http.StatusOK, Method: method, Path: path, Message: "unreadable answer: " + c.do.redact(err.Error())}
+	return &APIError{Status: http.StatusOK, Method: method, Path: path, Message: "unreadable answer: " + oneLine(c.do.redact(err.Error()), maxMessage)}
 }

@@ -165,7 +165,8 @@ func TestRetries(t *testing.T) {
 			if lines := strings.Count(e.log.String(), "\n"); lines != len(e.sleeps.d) {
 				t.Errorf("%d log lines for %d retries:\n%s", lines, len(e.sleeps.d), e.log)
 			}
-			if len(e.sleeps.d) > 0 && !strings.HasPrefix(e.log.String(), "ft-test: retrying "+method+" "+path) {
+			if len(e.sleeps.d) > 0 && (!strings.HasPrefix(e.log.String(), "ft-test: "+method+" "+path+": ") ||
+				!strings.Contains(e.log.String(), "; retrying in ") || strings.Count(e.log.String(), path) != len(e.sleeps.d)) {
 				t.Errorf("log line %q", e.log.String())
 			}
 		})
@@ -693,5 +694,157 @@ func TestListFilesPages(t *testing.T) {
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) || e.srv.Count("GET", "/v1/files") != 3 {
 		t.Errorf("got %v in %d requests, want %v in 3", got, e.srv.Count("GET", "/v1/files"), want)
+	}
+}
+
+// Hostile answers are read bounded, named in one short line, and the 2xx
+// ones that are not the JSON expected are retried like a 5xx.
+func TestHostileAnswers(t *testing.T) {
+	const huge = 50 << 20
+	tests := []struct {
+		name     string
+		fault    string
+		retries  int
+		maxBody  int64
+		wantErr  string // "" for success after the retries
+		attempts int
+		maxSent  int64 // bytes the server may have written, over all attempts
+	}{
+		{"500 with a 50 MB message", fmt.Sprintf("500 GET /v1/fine_tuning/jobs times=-1 size=%d message=overloaded", huge), 2, 0,
+			"GET /v1/fine_tuning/jobs: 500: overloaded and so on", 3, 3 * 8 << 20},
+		{"502 HTML page", "html GET /v1/fine_tuning/jobs times=-1 size=1M", 1, 0, `an HTML page titled "502 Bad Gateway"`, 2, 2 * 8 << 20},
+		{"200 HTML page, then the answer", "html GET /v1/fine_tuning/jobs status=200 times=2", 8, 0, "", 3, 1 << 20},
+		{"200 HTML page, retries run out", "html GET /v1/fine_tuning/jobs status=200 times=-1", 1, 0,
+			`200: answer is not the JSON expected (`, 2, 1 << 20},
+		{"truncated JSON, then the answer", "cut GET /v1/fine_tuning/jobs times=2", 8, 0, "", 3, 1 << 20},
+		{"200 far too large", fmt.Sprintf("html GET /v1/fine_tuning/jobs status=200 times=-1 size=%d", huge), 1, 1 << 20,
+			"answer larger than 1 MiB", 2, 2 * 9 << 20},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, fakeopenai.Options{}, tt.retries)
+			f, err := fakeopenai.ParseFault(tt.fault)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.srv.AddFault(f)
+			var l JobList
+			err = e.c.Call(context.Background(), Call{Method: "GET", Path: "/fine_tuning/jobs", Out: &l, MaxBody: tt.maxBody})
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("err = %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("err = %v, want it to contain %q", err, tt.wantErr)
+			case tt.wantErr != "" && cli.CodeOf(err) != cli.ExitUnavailable:
+				t.Errorf("exit %d, want %d", cli.CodeOf(err), cli.ExitUnavailable)
+			}
+			if err != nil {
+				msg := err.Error()
+				if len(msg) > 600 || strings.ContainsAny(msg, "\n\r") || strings.Contains(msg, "<title") || strings.Contains(msg, "<html") {
+					t.Errorf("error is %d bytes, want one short line without markup: %.700q", len(msg), msg)
+				}
+				if strings.Count(msg, "/v1/fine_tuning/jobs") != 1 {
+					t.Errorf("error names the request more than once: %s", msg)
+				}
+				if !strings.Contains(msg, "[request id req_fake") || !strings.Contains(msg, "client request id ft-") {
+					t.Errorf("error lacks the request ids: %s", msg)
+				}
+			}
+			if lines := e.log.String(); len(lines) > (tt.attempts-1)*600 {
+				t.Errorf("retry log is %d bytes for %d retries", len(lines), tt.attempts-1)
+			}
+			var sent int64
+			reqs := e.srv.Requests()
+			for _, r := range reqs {
+				sent += r.Sent
+			}
+			if len(reqs) != tt.attempts {
+				t.Errorf("%d requests, want %d", len(reqs), tt.attempts)
+			}
+			if sent > tt.maxSent {
+				t.Errorf("the server wrote %d bytes: the answer was read unbounded (cap %d)", sent, tt.maxSent)
+			}
+		})
+	}
+}
+
+// Every request says who sends it and carries a client request id that
+// its retries keep and the next request does not share.
+func TestRequestIdentity(t *testing.T) {
+	e := newEnv(t, fakeopenai.Options{}, 3)
+	e.srv.AddFault(fakeopenai.Fault{Method: "GET", Path: "/v1/fine_tuning/jobs", Status: 503, Times: 2})
+	ctx := context.Background()
+	if _, err := e.c.ListJobs(ctx, ListJobsParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.c.ListJobs(ctx, ListJobsParams{}); err != nil {
+		t.Fatal(err)
+	}
+	reqs := e.srv.Requests()
+	if len(reqs) != 4 {
+		t.Fatalf("%d requests, want 4: %v", len(reqs), reqs)
+	}
+	for _, r := range reqs {
+		if !strings.HasPrefix(r.UserAgent, "ft/") {
+			t.Errorf("User-Agent %q", r.UserAgent)
+		}
+		if r.ClientRequestID == "" {
+			t.Errorf("no X-Client-Request-Id on %v", r)
+		}
+	}
+	if a, b, c, d := reqs[0].ClientRequestID, reqs[1].ClientRequestID, reqs[2].ClientRequestID, reqs[3].ClientRequestID; a != b || b != c || c == d {
+		t.Errorf("client request ids %s %s %s (retries of one request) and %s (the next): want the first three equal, the last different", a, b, c, d)
+	}
+	if !strings.Contains(e.log.String(), reqs[0].ClientRequestID) || !strings.Contains(e.log.String(), reqs[0].RequestID) {
+		t.Errorf("retry log lacks the ids %s, %s:\n%s", reqs[0].RequestID, reqs[0].ClientRequestID, e.log)
+	}
+}
+
+// A create whose answer was a 5xx names the request once.
+func TestMaybeCreatedOnePrefix(t *testing.T) {
+	e := newEnv(t, fakeopenai.Options{}, 3)
+	e.srv.AddFault(fakeopenai.Fault{Method: "POST", Path: "/v1/files", Status: 500})
+	_, err := e.c.UploadFile(context.Background(), "train.jsonl", []byte(trainJSONL), "fine-tune")
+	if !errors.Is(err, ErrMaybeCreated) {
+		t.Fatalf("err = %v", err)
+	}
+	if msg := err.Error(); strings.Count(msg, "POST /v1/files") != 1 || !strings.Contains(msg, "request id req_fake") {
+		t.Errorf("error %q: want the request named once, with its id", msg)
+	}
+}
+
+func TestOneLine(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"plain", 10, "plain"},
+		{"two\nlines\r\n\tand  tabs", 30, "two lines and tabs"},
+		{strings.Repeat("é", 20), 10, strings.Repeat("é", 5) + "…"},
+		{"bad \xff byte", 20, "bad \ufffd byte"},
+		{strings.Repeat("x", 1000), 10, strings.Repeat("x", 10) + "…"},
+		{"", 10, ""},
+	} {
+		if got := oneLine(tt.in, tt.n); got != tt.want {
+			t.Errorf("oneLine(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
+}
+
+// An error envelope cut by the read bound still gives its message's start.
+func TestCutEnvelope(t *testing.T) {
+	d := &doer{}
+	resp := &http.Response{StatusCode: 500, Header: http.Header{"X-Request-Id": {"req_1"}}}
+	for _, tt := range []struct{ body, want string }{
+		{`{"error":{"message":"disk full","type":"server_error"}}`, "disk full"},
+		{`{"error":{"message":"disk \"full\" and then` + strings.Repeat(" more", 100), `disk "full" and then more more`},
+		{`{"error":{"type":"server_error","message":"cut \`, "cut"},
+		{`{"error":{"message":"\u00e9t\u00e`, "ét"},
+	} {
+		e := d.apiError("GET", "/v1/x", resp, []byte(tt.body))
+		if !strings.HasPrefix(e.Message, tt.want) || len(e.Message) > maxMessage+len("…") {
+			t.Errorf("body %.60q: message %q, want it to start %q", tt.body, e.Message, tt.want)
+		}
 	}
 }

@@ -52,6 +52,8 @@ type Config struct {
 	// Sleep waits between attempts; nil waits on a timer. Tests inject a
 	// recorder so that no test waits.
 	Sleep func(ctx context.Context, d time.Duration) error `json:"-"`
+	// UserAgent is sent with every request; "" sends ft/VERSION.
+	UserAgent string `json:"-"`
 	// HTTPClient sends single attempts; nil uses a client with sane dial
 	// and TLS timeouts.
 	HTTPClient *http.Client `json:"-"`

@@ -1,8 +1,10 @@
 package openai
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
@@ -18,6 +20,10 @@ type APIError struct {
 	Code    string
 	Method  string // of the request, e.g. "POST"
 	Path    string // of the request, e.g. "/v1/fine_tuning/jobs"
+	// RequestID is the x-request-id OpenAI answered with, which its
+	// support asks for; ClientRequestID the X-Client-Request-Id sent.
+	RequestID       string
+	ClientRequestID string
 }
 
 func (e *APIError) Error() string {
@@ -31,8 +37,38 @@ func (e *APIError) Error() string {
 	if e.Param != "" {
 		s += " (param: " + e.Param + ")"
 	}
-	return s
+	return s + ids(e.RequestID, e.ClientRequestID)
 }
+
+// ids names a request as OpenAI's support and the client's own log know it.
+func ids(requestID, clientID string) string {
+	var parts []string
+	if requestID != "" {
+		parts = append(parts, "request id "+requestID)
+	}
+	if clientID != "" {
+		parts = append(parts, "client request id "+clientID)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " [" + strings.Join(parts, ", ") + "]"
+}
+
+// NetworkError is a request that got no answer: the connection failed, was
+// cut, or timed out.
+type NetworkError struct {
+	Method, Path    string
+	ClientRequestID string
+	Err             error
+}
+
+func (e *NetworkError) Error() string {
+	return fmt.Sprintf("%s %s: %v%s", e.Method, e.Path, e.Err, ids("", e.ClientRequestID))
+}
+
+func (e *NetworkError) Unwrap() error { return e.Err }
+func (e *NetworkError) ExitCode() int { return cli.ExitUnavailable }
 
 // ExitCode is 4 when the API refused the request (a 4xx other than 408, 409
 // and 429), 5 otherwise.
@@ -51,7 +87,7 @@ func Refused(status int) bool {
 
 // UnavailableError ends a request whose retries ran out, or whose server
 // asked for a wait longer than MaxRetryAfter. Err is the last failure: an
-// *APIError or a network error.
+// *APIError or a *NetworkError, which names the request.
 type UnavailableError struct {
 	Method, Path string
 	Attempts     int
@@ -81,7 +117,11 @@ type MaybeCreatedError struct {
 }
 
 func (e *MaybeCreatedError) Error() string {
-	return fmt.Sprintf("%s %s: %v (it may have succeeded on the server)", e.Method, e.Path, e.Err)
+	if errors.Is(e.Err, context.Canceled) || errors.Is(e.Err, context.DeadlineExceeded) {
+		return fmt.Sprintf("%s %s: %v (it may have succeeded on the server)", e.Method, e.Path, e.Err)
+	}
+	// Err names the request already.
+	return fmt.Sprintf("%v (it may have succeeded on the server)", e.Err)
 }
 
 func (e *MaybeCreatedError) Unwrap() error        { return e.Err }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"path"
 	"strconv"
+	"time"
 
 	goopenai "github.com/sashabaranov/go-openai"
 )
@@ -31,20 +32,42 @@ type File struct {
 	StatusDetails string `json:"status_details,omitempty"`
 }
 
+// Expiry bounds of a file (expires_after.seconds, from its creation).
+const (
+	MinExpiry = time.Hour
+	MaxExpiry = 30 * 24 * time.Hour
+)
+
 // UploadFile sends data as one file through the Files API (up to
 // MaxFileBytes; above, use the Uploads API). name is the file name the API
-// records (its base name is used); purpose is usually "fine-tune".
+// records (its base name is used); purpose is usually "fine-tune"; expiry
+// > 0 (MinExpiry to MaxExpiry, whole seconds) has the API delete the file
+// that long after its creation.
 //
-// A lost answer makes it send the file again: at worst a duplicate file,
-// which the content-addressed lookup of ft-upload then reuses.
-func (c *Client) UploadFile(ctx context.Context, name string, data []byte, purpose string) (File, error) {
-	// Sent once: a lost answer may hide a stored file, which the caller
-	// should look up (ErrMaybeCreated) rather than store a second copy.
-	f, err := c.sdk.CreateFileBytes(nonIdempotent(ctx), goopenai.FileBytesRequest{Name: path.Base(name), Bytes: data, Purpose: goopenai.PurposeType(purpose)})
-	if err != nil {
-		return File{}, c.sdkErr("POST", "/files", err)
+// It is sent once: a lost answer may hide a stored file, which the caller
+// should look up (ErrMaybeCreated) rather than store a second copy. The
+// form is built here rather than by go-openai, whose file request cannot
+// carry expires_after.
+func (c *Client) UploadFile(ctx context.Context, name string, data []byte, purpose string, expiry ...time.Duration) (File, error) {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("purpose", purpose)
+	if len(expiry) > 0 && expiry[0] > 0 {
+		mw.WriteField("expires_after[anchor]", "created_at")
+		mw.WriteField("expires_after[seconds]", strconv.FormatInt(int64(expiry[0]/time.Second), 10))
 	}
-	return fileOf(f), nil
+	w, err := mw.CreateFormFile("file", path.Base(name))
+	if err != nil {
+		return File{}, err
+	}
+	w.Write(data)
+	if err := mw.Close(); err != nil {
+		return File{}, err
+	}
+	var f File
+	err = c.Call(ctx, Call{Method: "POST", Path: "/files", Once: true, Out: &f,
+		body: &request{raw: buf.Bytes(), contentType: mw.FormDataContentType()}})
+	return f, err
 }
 
 // GetFile retrieves a file object.
@@ -124,6 +147,8 @@ type UploadRequest struct {
 	Purpose  string `json:"purpose"`
 	Bytes    int64  `json:"bytes"`     // the exact total of all parts
 	MimeType string `json:"mime_type"` // "" means "text/jsonl"
+	// Expiry > 0 has the API delete the file this long after its creation.
+	Expiry time.Duration `json:"-"`
 }
 
 // CreateUpload starts an upload (up to MaxUploadBytes) that expires after
@@ -133,8 +158,12 @@ func (c *Client) CreateUpload(ctx context.Context, r UploadRequest) (Upload, err
 		r.MimeType = "text/jsonl"
 	}
 	r.Filename = path.Base(r.Filename)
+	body := map[string]any{"filename": r.Filename, "purpose": r.Purpose, "bytes": r.Bytes, "mime_type": r.MimeType}
+	if r.Expiry > 0 {
+		body["expires_after"] = map[string]any{"anchor": "created_at", "seconds": int64(r.Expiry / time.Second)}
+	}
 	var u Upload
-	err := c.call(ctx, "POST", "/uploads", nil, &request{json: r}, &u)
+	err := c.call(ctx, "POST", "/uploads", nil, &request{json: body}, &u)
 	return u, err
 }
 

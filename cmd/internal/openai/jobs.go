@@ -2,8 +2,10 @@ package openai
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/goccy/go-json"
@@ -579,4 +581,24 @@ func compact(b []byte) json.RawMessage {
 func mustJSON(v any) json.RawMessage {
 	b, _ := json.Marshal(v)
 	return b
+}
+
+// Checkpoints returns every checkpoint of a job, following the pages, in
+// order of step.
+func (c *Client) Checkpoints(ctx context.Context, jobID string) ([]Checkpoint, error) {
+	var all []Checkpoint
+	after := ""
+	for {
+		l, err := c.ListCheckpoints(ctx, jobID, after, 100)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, l.Data...)
+		if !l.HasMore || len(l.Data) == 0 || l.Data[len(l.Data)-1].ID == after {
+			break
+		}
+		after = l.Data[len(l.Data)-1].ID
+	}
+	slices.SortStableFunc(all, func(a, b Checkpoint) int { return cmp.Compare(a.StepNumber, b.StepNumber) })
+	return all, nil
 }

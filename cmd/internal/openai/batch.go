@@ -2,7 +2,6 @@ package openai
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -101,13 +100,17 @@ func (c *Client) FindBatches(ctx context.Context, metadata map[string]string) ([
 	return out, nil
 }
 
-// FileContent downloads a file's content, e.g. a batch's output, through
-// go-openai.
+// MaxFileContent bounds a downloaded file. A batch's output is far larger
+// than any other answer (its input may be 200 MB), so DefaultMaxBody, and
+// go-openai's GetFileContent, which reads under it, would cut it.
+const MaxFileContent = 1 << 30
+
+// FileContent downloads a file's content, e.g. a batch's output.
 func (c *Client) FileContent(ctx context.Context, id string) ([]byte, error) {
-	rc, err := c.sdk.GetFileContent(ctx, id)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/files/"+url.PathEscape(id)+"/content", nil)
 	if err != nil {
-		return nil, c.sdkErr(http.MethodGet, "/v1/files/"+id+"/content", err)
+		return nil, err
 	}
-	defer rc.Close()
-	return io.ReadAll(rc)
+	_, body, err := c.do.send(req, MaxFileContent, nil)
+	return body, err
 }

@@ -1,7 +1,6 @@
 package openai
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"strconv"
@@ -9,7 +8,6 @@ import (
 	"time"
 
 	"github.com/ft-tools/ft/jsonl"
-	"github.com/goccy/go-json"
 )
 
 // ChatRequest is a Chat Completions request. It is typed here rather than
@@ -103,23 +101,6 @@ func RateLimitOf(h http.Header) RateLimit {
 // second answer, never a second object on the server.
 func (c *Client) Chat(ctx context.Context, r ChatRequest) (ChatResponse, error) {
 	var out ChatResponse
-	body, err := json.Marshal(r)
-	if err != nil {
-		return out, err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/chat/completions", bytes.NewReader(body))
-	if err != nil {
-		return out, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.do.Do(req)
-	if err != nil {
-		return out, err
-	}
-	defer resp.Body.Close()
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		return out, &APIError{Status: resp.StatusCode, Method: http.MethodPost, Path: req.URL.Path,
-			Message: "unreadable answer: " + c.do.redact(err.Error())}
-	}
-	return out, nil
+	err := c.Call(ctx, Call{Method: http.MethodPost, Path: "/chat/completions", JSON: r, Out: &out})
+	return out, err
 }

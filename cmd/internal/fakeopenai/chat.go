@@ -205,8 +205,8 @@ func (s *Server) chatCompletions(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, status, obj)
 }
 
-// Chats returns how many chat completions the server answered (rate
-// limited ones excluded): a rerun whose answers are all cached adds none.
+// Chats returns how many chat completion requests got past the rate limit
+// (answered or refused): a rerun whose answers are all cached adds none.
 func (s *Server) Chats() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -10,9 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ft-tools/ft/cmd/internal/ask"
 	"github.com/ft-tools/ft/cmd/internal/cli"
 	"github.com/ft-tools/ft/cmd/internal/fakeopenai"
 	"github.com/ft-tools/ft/cmd/internal/openai"
+	"github.com/ft-tools/ft/jsonl"
+	"github.com/goccy/go-json"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -119,5 +122,66 @@ func TestExitCodes(t *testing.T) {
 				t.Errorf("exit %d, want %d; stderr:\n%s", got, tt.want, stderr.String())
 			}
 		})
+	}
+}
+
+// TestCookbookToyFile asks the fake server every question of the
+// cookbook's toy chat file, scripted to answer each with its expected
+// answer: every line must come back, in order, equal to what is expected,
+// but line 4, which has no user turn and is reported (exit 1); and a rerun
+// must send nothing.
+func TestCookbookToyFile(t *testing.T) {
+	shared := os.Getenv("FT_SHARED")
+	if shared == "" {
+		t.Skip("FT_SHARED is not set")
+	}
+	path := filepath.Join(shared, "data", "openai-cookbook-toy-chat", "toy_chat_fine_tuning.jsonl")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("FT_SHARED is set but the toy file is missing: %v", err)
+	}
+	answers := map[string]string{}
+	var lines []int
+	for n, l := range bytes.Split(bytes.TrimSpace(data), []byte("\n")) {
+		var ex jsonl.Example
+		if err := json.Unmarshal(l, &ex); err != nil {
+			t.Fatal(err)
+		}
+		if _, q, want, err := ask.Prompt(&ex); err == nil {
+			answers[q] = want
+			lines = append(lines, n+1)
+		}
+	}
+	if len(lines) != 4 {
+		t.Fatalf("%d examples with a question, want 4 of 5", len(lines))
+	}
+	s := fakeopenai.New(fakeopenai.Options{Answers: answers})
+	defer s.Close()
+	env := map[string]string{"OPENAI_API_KEY": s.Key(), "OPENAI_BASE_URL": s.URL(), "FT_CACHE_DIR": t.TempDir()}
+	for round := range 2 {
+		var stdout, stderr bytes.Buffer
+		if code := runContext(context.Background(), []string{"--model", "gpt-3.5-turbo-0613", path}, func(k string) string { return env[k] },
+			nil, &stdout, &stderr); code != cli.ExitDataError {
+			t.Fatalf("exit %d: %s", code, stderr.String())
+		}
+		if !strings.Contains(stderr.String(), "toy_chat_fine_tuning.jsonl:4: example_missing_assistant_message") {
+			t.Errorf("line 4 not reported: %s", stderr.String())
+		}
+		got := bytes.Split(bytes.TrimSpace(stdout.Bytes()), []byte("\n"))
+		if len(got) != len(lines) {
+			t.Fatalf("%d answers for %d examples", len(got), len(lines))
+		}
+		for i, l := range got {
+			var a jsonl.Answer
+			if err := json.Unmarshal(l, &a); err != nil {
+				t.Fatal(err)
+			}
+			if a.Line != lines[i] || a.Answer == nil || *a.Answer != a.Expected || a.Cached != (round == 1) {
+				t.Errorf("round %d, answer %d: %s", round, i, l)
+			}
+		}
+	}
+	if s.Chats() != len(lines) {
+		t.Errorf("%d chat requests for %d examples asked twice", s.Chats(), len(lines))
 	}
 }

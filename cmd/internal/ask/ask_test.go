@@ -301,3 +301,28 @@ func TestRunStopsOnFailure(t *testing.T) {
 		t.Fatalf("resume sent %d (stats %+v): answers received before the failure must not be asked again", sent, st)
 	}
 }
+
+// A question repeated in the input is paid for once, even with both
+// copies in flight together.
+func TestRunSendsARepeatOnce(t *testing.T) {
+	var ts []Task
+	for i := range 30 {
+		q := fmt.Sprintf("q%d", i%3)
+		ts = append(ts, Task{Line: i + 1, Question: q, Request: req("a", q)})
+	}
+	s := &stub{}
+	r := &Runner{Client: s, Cache: &Cache{Dir: t.TempDir()}, Throttle: NewThrottle(8)}
+	var got []jsonl.Answer
+	st, err := r.Run(context.Background(), ts, func(a *jsonl.Answer) error { got = append(got, *a); return nil })
+	if err != nil || len(got) != 30 {
+		t.Fatalf("%v, %d answers", err, len(got))
+	}
+	if s.calls.Load() != 3 || st.Sent != 3 || st.Cached != 27 {
+		t.Fatalf("%d calls, %+v", s.calls.Load(), st)
+	}
+	for i, a := range got {
+		if a.Line != i+1 || a.Answer == nil || *a.Answer != "answer to "+ts[i].Question {
+			t.Fatalf("answer %d: %+v", i, a)
+		}
+	}
+}

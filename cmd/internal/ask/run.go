@@ -33,6 +33,17 @@ type Runner struct {
 	// Fresh are the keys whose cached answers a batch of this run brought:
 	// they are written as sent, not as cached.
 	Fresh map[string]bool
+
+	mu      sync.Mutex
+	flights map[string]*flight
+}
+
+// flight is a request in progress, which a task asking the very same
+// waits for instead of paying for it a second time.
+type flight struct {
+	done chan struct{}
+	a    jsonl.Answer
+	err  error
 }
 
 // Stats count what a run did.
@@ -70,6 +81,7 @@ func (r *Runner) Run(ctx context.Context, tasks []Task, emit func(*jsonl.Answer)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	r.flights = map[string]*flight{}
 
 	done := make([]chan result, len(tasks))
 	for i := range done {
@@ -166,6 +178,29 @@ func (r *Runner) one(ctx context.Context, thr *Throttle, t *Task) (a jsonl.Answe
 		a.Error = &e
 		return a, true, nil, nil
 	}
+	// The same request twice in one run (a question repeated in the
+	// input) is sent once; the second task takes the first one's answer.
+	r.mu.Lock()
+	if f, ok := r.flights[key]; ok {
+		r.mu.Unlock()
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return a, false, nil, ctx.Err()
+		}
+		if f.err != nil {
+			return a, false, nil, f.err
+		}
+		a.Answer, a.Error, a.Usage, a.LatencyMS, a.Cached = f.a.Answer, f.a.Error, f.a.Usage, f.a.LatencyMS, f.a.Answer != nil
+		return a, false, nil, nil
+	}
+	f := &flight{done: make(chan struct{})}
+	r.flights[key] = f
+	r.mu.Unlock()
+	defer func() {
+		f.a, f.err = a, err
+		close(f.done)
+	}()
 	if err := thr.Acquire(ctx); err != nil {
 		return a, false, nil, err
 	}

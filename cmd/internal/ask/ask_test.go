@@ -170,6 +170,20 @@ func TestThrottle(t *testing.T) {
 	if th.until.Sub(now) != 6*time.Minute {
 		t.Fatalf("hold %v, want 6m", th.until.Sub(now))
 	}
+	// Fewer requests left than in flight: held too; more: not.
+	now = now.Add(time.Hour)
+	h.Set("x-ratelimit-remaining-requests", "5")
+	th.inflight = 3
+	th.Observe(200, h)
+	if th.until.After(now) {
+		t.Fatalf("held with 5 requests left and 3 in flight")
+	}
+	th.inflight = 6
+	th.Observe(200, h)
+	if th.until.Sub(now) != 6*time.Minute {
+		t.Fatalf("hold %v with 5 requests left and 6 in flight, want 6m", th.until.Sub(now))
+	}
+	th.inflight = 0
 	h = http.Header{}
 	h.Set("x-ratelimit-remaining-tokens", "0")
 	h.Set("x-ratelimit-reset-tokens", "7m")

@@ -13,8 +13,9 @@ import (
 
 // Throttle bounds the requests in flight and slows them down when the API
 // asks: a 429 halves the number in flight and holds every new attempt back
-// for the wait it names; x-ratelimit-remaining-* at 0 holds them back until
-// the reset it names. Successes win the halved slots back one at a time,
+// for the wait it names; x-ratelimit-remaining-tokens at 0, or fewer
+// remaining requests than are in flight, holds them back until the reset
+// the headers name. Successes win the halved slots back one at a time,
 // so a run settles near the rate the account allows instead of hammering
 // it. Its Transport sees every attempt, retries included, which the
 // client's own retry policy hides from the caller.
@@ -115,7 +116,9 @@ func (t *Throttle) Observe(status int, h http.Header) {
 		hold(d)
 		return
 	}
-	if rl.RemainingRequests == 0 {
+	// Fewer requests left in the window than are in flight: the next
+	// ones would be refused, so they wait for the window to reset.
+	if rl.RemainingRequests == 0 || (rl.RemainingRequests > 0 && rl.RemainingRequests < t.inflight) {
 		hold(rl.ResetRequests)
 	}
 	if rl.RemainingTokens == 0 {

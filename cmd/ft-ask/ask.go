@@ -161,12 +161,20 @@ func askModels(ctx context.Context, f *flags, getenv func(string) string, stdin 
 			return err
 		}
 	}
+	// On a terminal, one line redrawn in place says how far the run is.
+	tty, done := cli.IsTerminal(stderr), 0
 	st, err := r.Run(ctx, tasks, func(a *jsonl.Answer) error {
 		if err := w.Encode(a); err != nil {
 			return err
 		}
+		if done++; tty {
+			fmt.Fprintf(stderr, "\r%s: %d/%d answers\x1b[K", name, done, len(tasks))
+		}
 		return w.Flush()
 	})
+	if tty && done > 0 {
+		fmt.Fprintln(stderr)
+	}
 	if ferr := w.Flush(); err == nil {
 		err = ferr
 	}

@@ -59,6 +59,14 @@ func TestPrompt(t *testing.T) {
 	if ex.Messages[1].Role != "assistant" {
 		t.Error("Prompt's slice aliases the example's assistant turn")
 	}
+	// Training weights are not sent, and the example keeps its own.
+	zero := 0.0
+	ex = jsonl.Example{Messages: msgs("user", "assistant", "user", "assistant")}
+	ex.Messages[1].Weight = &zero
+	p, _, _, _ = Prompt(&ex)
+	if p[1].Weight != nil || ex.Messages[1].Weight == nil {
+		t.Error("a weight is sent, or taken from the example")
+	}
 }
 
 func req(model, q string) openai.ChatRequest {

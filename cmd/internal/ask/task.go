@@ -42,7 +42,13 @@ func Prompt(ex *jsonl.Example) (prompt []jsonl.Message, question, expected strin
 	if last < 0 {
 		return nil, "", "", ErrNoAnswer
 	}
-	prompt = msgs[:last:last]
+	// A copy without the training weights: Chat Completions refuses a
+	// message with a field it does not know.
+	prompt = make([]jsonl.Message, last)
+	copy(prompt, msgs[:last])
+	for i := range prompt {
+		prompt[i].Weight = nil
+	}
 	for i := len(prompt) - 1; i >= 0; i-- {
 		if prompt[i].Role == "user" {
 			return prompt, prompt[i].Content.String(), msgs[last].Content.String(), nil

@@ -19,6 +19,10 @@ const NoAnswer = "I do not know."
 // toolkit never meant to.
 var chatFields = []string{"model", "messages", "tools", "temperature", "seed", "max_completion_tokens", "max_tokens", "n", "top_p", "metadata", "store", "response_format"}
 
+// messageFields are the fields a request's message may have; a training
+// file's weight is not one of them.
+var messageFields = []string{"role", "content", "name", "tool_calls", "tool_call_id", "refusal", "function_call"}
+
 type chatMessage struct {
 	Role    string          `json:"role"`
 	Content json.RawMessage `json:"content"`
@@ -86,6 +90,18 @@ func (s *Server) completion(body []byte) (int, map[string]any) {
 	for k := range fields {
 		if !contains(chatFields, k) {
 			return 400, errorObject("invalid_request_error", "", k, "Unrecognized request argument supplied: "+k)
+		}
+	}
+	var raw struct {
+		Messages []map[string]json.RawMessage `json:"messages"`
+	}
+	json.Unmarshal(body, &raw)
+	for i, m := range raw.Messages {
+		for k := range m {
+			if !contains(messageFields, k) {
+				return 400, errorObject("invalid_request_error", "", fmt.Sprintf("messages[%d]", i),
+					fmt.Sprintf("Additional properties are not allowed ('%s' was unexpected) - 'messages.%d'", k, i))
+			}
 		}
 	}
 	var req chatRequest

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -355,6 +356,10 @@ func keepJobModels(path string, models []string) {
 func lookupJobModels(ctx context.Context, client *openai.Client, f *flags, stdin io.Reader, jobOut *openai.Job) ([]string, error) {
 	var job openai.Job
 	defer func() { *jobOut = job }()
+	// ft-wait's final line carries the job's checkpoints; a job looked up
+	// by ID, or an older ft-wait's line, has them listed.
+	var cps []openai.Checkpoint
+	listed := false
 	if strings.HasPrefix(f.Job, "ftjob-") {
 		if client == nil {
 			return nil, cli.Errorf(cli.ExitUsage, "--dry-run calls nothing, so --job %s cannot be looked up: pass ft-wait's output file instead", f.Job)
@@ -375,8 +380,14 @@ func lookupJobModels(ctx context.Context, client *openai.Client, f *flags, stdin
 		}
 		lines := bytes.Split(bytes.TrimRight(data, "\r\n\t "), []byte("\n"))
 		last := bytes.TrimSpace(lines[len(lines)-1])
-		if json.Unmarshal(last, &job) != nil || !strings.HasPrefix(job.ID, "ftjob-") {
+		var extra struct {
+			Checkpoints *[]openai.Checkpoint `json:"checkpoints"`
+		}
+		if json.Unmarshal(last, &job) != nil || json.Unmarshal(last, &extra) != nil || !strings.HasPrefix(job.ID, "ftjob-") {
 			return nil, cli.Errorf(cli.ExitUnreadable, "%s:%d: the last line is not a fine-tuning job (want ft-wait's output)", fname, len(lines))
+		}
+		if extra.Checkpoints != nil {
+			cps, listed = *extra.Checkpoints, true
 		}
 	}
 	if job.FineTunedModel == "" {
@@ -386,24 +397,17 @@ func lookupJobModels(ctx context.Context, client *openai.Client, f *flags, stdin
 	if !f.Checkpoints {
 		return models, nil
 	}
-	if client == nil {
-		return nil, cli.Errorf(cli.ExitUsage, "--dry-run calls nothing, so the checkpoints of %s cannot be listed", job.ID)
-	}
-	var all []openai.Checkpoint
-	after := ""
-	for {
-		l, err := client.ListCheckpoints(ctx, job.ID, after, 100)
-		if err != nil {
+	if !listed {
+		if client == nil {
+			return nil, cli.Errorf(cli.ExitUsage, "--dry-run calls nothing, so the checkpoints of %s cannot be listed (ft-wait's final line would have them)", job.ID)
+		}
+		var err error
+		if cps, err = client.Checkpoints(ctx, job.ID); err != nil {
 			return nil, err
 		}
-		all = append(all, l.Data...)
-		if !l.HasMore || len(l.Data) == 0 {
-			break
-		}
-		after = l.Data[len(l.Data)-1].ID
 	}
-	slices.SortFunc(all, func(a, b openai.Checkpoint) int { return int(a.StepNumber - b.StepNumber) })
-	for _, c := range all {
+	slices.SortStableFunc(cps, func(a, b openai.Checkpoint) int { return cmp.Compare(a.StepNumber, b.StepNumber) })
+	for _, c := range cps {
 		if c.FineTunedModelCheckpoint != "" {
 			models = append(models, c.FineTunedModelCheckpoint)
 		}

@@ -182,8 +182,12 @@ func askModels(ctx context.Context, f *flags, getenv func(string) string, stdin 
 	if st.CacheErr != nil {
 		cli.Warnf(stderr, name, "some answers could not be cached and will be asked again next time: %v", st.CacheErr)
 	}
-	cli.Warnf(stderr, name, "%d answers (%d sent, %d cached, %d refused by the API); %d prompt and %d answer tokens sent",
-		st.Answers, st.Sent, st.Cached, st.Refused, st.Usage.PromptTokens, st.Usage.CompletionTokens)
+	repeats := ""
+	if st.Repeats > 0 {
+		repeats = fmt.Sprintf(", %d repeats of a request asked once", st.Repeats)
+	}
+	cli.Warnf(stderr, name, "%d answers (%d sent, %d cached%s, %d refused by the API); %d prompt and %d answer tokens sent",
+		st.Answers, st.Sent, st.Cached, repeats, st.Refused, st.Usage.PromptTokens, st.Usage.CompletionTokens)
 	if n := thr.RateLimited(); n > 0 {
 		cli.Warnf(stderr, name, "rate limited %d times; ended with %d requests in flight", n, thr.Limit())
 	}

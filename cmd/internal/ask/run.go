@@ -51,6 +51,7 @@ type Stats struct {
 	Answers int // lines written
 	Sent    int // requests answered by the API
 	Cached  int // answers taken from the cache
+	Repeats int // requests repeated in the run, answered once
 	Refused int // requests the API refused (written with an error)
 	Usage   jsonl.AnswerUsage
 	// CacheErr is the first failure to keep an answer, which will be
@@ -111,12 +112,16 @@ func (r *Runner) Run(ctx context.Context, tasks []Task, emit func(*jsonl.Answer)
 		go func() {
 			defer wg.Done()
 			for i := range todo {
-				a, sent, cerr, err := r.one(ctx, thr, &tasks[i])
+				a, from, cerr, err := r.one(ctx, thr, &tasks[i])
 				mu.Lock()
-				if sent {
+				switch {
+				case err != nil:
+				case from == fromAPI:
 					st.Sent++
-				} else if err == nil {
+				case from == fromCache:
 					st.Cached++
+				case from == fromRepeat:
+					st.Repeats++
 				}
 				mu.Unlock()
 				done[i] <- result{a, err, cerr}
@@ -161,9 +166,16 @@ func (r *Runner) Run(ctx context.Context, tasks []Task, emit func(*jsonl.Answer)
 	return st, first
 }
 
-// one answers one task from the cache or the API; sent reports whether the
-// API answered it.
-func (r *Runner) one(ctx context.Context, thr *Throttle, t *Task) (a jsonl.Answer, sent bool, cacheErr, err error) {
+// Where an answer came from.
+const (
+	fromAPI = iota
+	fromCache
+	fromRepeat
+)
+
+// one answers one task from the cache, the answer to the same request
+// earlier in the run, or the API.
+func (r *Runner) one(ctx context.Context, thr *Throttle, t *Task) (a jsonl.Answer, from int, cacheErr, err error) {
 	a = jsonl.Answer{Model: t.Request.Model, File: t.File, Line: t.Line, Question: t.Question, Expected: t.Expected,
 		Messages: t.Request.Messages, Metadata: t.Metadata}
 	key := Key(r.BaseURL, &t.Request)
@@ -171,12 +183,15 @@ func (r *Runner) one(ctx context.Context, thr *Throttle, t *Task) (a jsonl.Answe
 		if e, ok := r.Cache.Get(key); ok {
 			text := e.Answer
 			a.Answer, a.Usage, a.LatencyMS, a.Cached = &text, e.Usage, e.LatencyMS, !r.Fresh[key]
-			return a, !a.Cached, nil, nil
+			if a.Cached {
+				return a, fromCache, nil, nil
+			}
+			return a, fromAPI, nil, nil
 		}
 	}
 	if e, ok := r.Known[key]; ok {
 		a.Error = &e
-		return a, true, nil, nil
+		return a, fromAPI, nil, nil
 	}
 	// The same request twice in one run (a question repeated in the
 	// input) is sent once; the second task takes the first one's answer.
@@ -186,13 +201,13 @@ func (r *Runner) one(ctx context.Context, thr *Throttle, t *Task) (a jsonl.Answe
 		select {
 		case <-f.done:
 		case <-ctx.Done():
-			return a, false, nil, ctx.Err()
+			return a, fromRepeat, nil, ctx.Err()
 		}
 		if f.err != nil {
-			return a, false, nil, f.err
+			return a, fromRepeat, nil, f.err
 		}
 		a.Answer, a.Error, a.Usage, a.LatencyMS, a.Cached = f.a.Answer, f.a.Error, f.a.Usage, f.a.LatencyMS, f.a.Answer != nil
-		return a, false, nil, nil
+		return a, fromRepeat, nil, nil
 	}
 	f := &flight{done: make(chan struct{})}
 	r.flights[key] = f
@@ -202,7 +217,7 @@ func (r *Runner) one(ctx context.Context, thr *Throttle, t *Task) (a jsonl.Answe
 		close(f.done)
 	}()
 	if err := thr.Acquire(ctx); err != nil {
-		return a, false, nil, err
+		return a, fromAPI, nil, err
 	}
 	start := time.Now()
 	resp, err := r.Client.Chat(ctx, t.Request)
@@ -212,9 +227,9 @@ func (r *Runner) one(ctx context.Context, thr *Throttle, t *Task) (a jsonl.Answe
 		var ae *openai.APIError
 		if errors.As(err, &ae) && openai.Refused(ae.Status) && ctx.Err() == nil {
 			a.Error = &jsonl.AnswerError{Status: ae.Status, Code: ae.Code, Message: ae.Message}
-			return a, true, nil, nil
+			return a, fromAPI, nil, nil
 		}
-		return a, false, nil, err
+		return a, fromAPI, nil, err
 	}
 	u := &jsonl.AnswerUsage{PromptTokens: resp.Usage.PromptTokens, CompletionTokens: resp.Usage.CompletionTokens}
 	if d := resp.Usage.PromptTokensDetails; d != nil {
@@ -224,7 +239,7 @@ func (r *Runner) one(ctx context.Context, thr *Throttle, t *Task) (a jsonl.Answe
 	text, ok := resp.Text()
 	if !ok {
 		a.Error = &jsonl.AnswerError{Status: 200, Code: "no_choice", Message: "the answer has no message content"}
-		return a, true, nil, nil
+		return a, fromAPI, nil, nil
 	}
 	a.Answer = &text
 	finish := ""
@@ -234,5 +249,5 @@ func (r *Runner) one(ctx context.Context, thr *Throttle, t *Task) (a jsonl.Answe
 	// A cache that cannot be written costs a second answer next time, not
 	// this one: the run goes on and says so.
 	cacheErr = r.Cache.Put(key, Entry{Model: resp.Model, Answer: text, FinishReason: finish, Usage: u, LatencyMS: a.LatencyMS})
-	return a, true, cacheErr, nil
+	return a, fromAPI, cacheErr, nil
 }

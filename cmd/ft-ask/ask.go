@@ -92,9 +92,18 @@ func askModels(ctx context.Context, f *flags, getenv func(string) string, stdin 
 		return cli.Errorf(cli.ExitUsage, "no model to ask: pass --model, or --job")
 	}
 
-	exs, bad, err := readExamples(f.Files, stdin, stderr)
+	if err := notAnInput(f.Rejects, f.Files); err != nil {
+		return err
+	}
+	exs, rejects, err := readExamples(f.Files, stdin, stderr)
 	if err != nil {
 		return err
+	}
+	bad := len(rejects)
+	if f.Rejects != "" {
+		if err := writeRejects(f.Rejects, rejects); err != nil {
+			return err
+		}
 	}
 	maxTokens := f.MaxTokens
 	if maxTokens == 0 {
@@ -239,11 +248,11 @@ func describeCost(c ask.Cost, maxTokens int) string {
 // readExamples reads the chat examples of the inputs. A line that cannot
 // be asked is reported with its place and skipped; an input of which no
 // line is JSON is unreadable.
-func readExamples(files []string, stdin io.Reader, stderr io.Writer) (out []asked, bad int, err error) {
+func readExamples(files []string, stdin io.Reader, stderr io.Writer) (out []asked, rejects [][]byte, err error) {
 	for _, arg := range cli.Inputs(files) {
 		rc, fname, err := cli.Open(arg, stdin)
 		if err != nil {
-			return nil, bad, err
+			return nil, nil, err
 		}
 		rd := jsonl.NewReader(rc, fname)
 		records, notJSON := 0, 0
@@ -251,7 +260,7 @@ func readExamples(files []string, stdin io.Reader, stderr io.Writer) (out []aske
 			var ex example
 			if err := rd.Decode(&ex); err != nil {
 				cli.Warnf(stderr, name, "%v", err)
-				bad++
+				rejects = append(rejects, bytes.Clone(rd.Bytes()))
 				notJSON++
 				continue
 			}
@@ -259,7 +268,7 @@ func readExamples(files []string, stdin io.Reader, stderr io.Writer) (out []aske
 			prompt, q, want, perr := ask.Prompt(&ex.Example)
 			if perr != nil {
 				cli.Warnf(stderr, name, "%v", rd.Errorf("example_missing_assistant_message", "messages", "%v; skipped", perr))
-				bad++
+				rejects = append(rejects, bytes.Clone(rd.Bytes()))
 				continue
 			}
 			tools := ex.Tools
@@ -270,13 +279,71 @@ func readExamples(files []string, stdin io.Reader, stderr io.Writer) (out []aske
 		}
 		rc.Close()
 		if err := rd.Err(); err != nil {
-			return nil, bad, cli.Errorf(cli.ExitUnreadable, "%s: %v", fname, err)
+			return nil, nil, cli.Errorf(cli.ExitUnreadable, "%s: %v", fname, err)
 		}
 		if records == 0 && notJSON > 0 {
-			return nil, bad, cli.Errorf(cli.ExitUnreadable, "%s: no line is a JSON object", fname)
+			return nil, nil, cli.Errorf(cli.ExitUnreadable, "%s: no line is a JSON object", fname)
 		}
 	}
-	return out, bad, nil
+	return out, rejects, nil
+}
+
+// notAnInput refuses an output file that is one of the inputs, before
+// anything is read or written.
+func notAnInput(out string, inputs []string) error {
+	if out == "" {
+		return nil
+	}
+	st, err := os.Stat(out)
+	if err != nil {
+		return nil // not there yet: not an input
+	}
+	for _, in := range inputs {
+		if in == "-" {
+			continue
+		}
+		if ist, err := os.Stat(in); err == nil && os.SameFile(st, ist) {
+			return cli.Errorf(cli.ExitUsage, "--rejects %s is also an input", out)
+		}
+	}
+	return nil
+}
+
+// writeRejects writes the lines that could not be asked, whole or not at
+// all when FILE is a regular file, straight through when it is not.
+func writeRejects(path string, lines [][]byte) error {
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return cli.Errorf(cli.ExitUnreadable, "--rejects: %v", err)
+		}
+		defer f.Close()
+		w := jsonl.NewWriter(f)
+		for _, l := range lines {
+			if err := w.WriteLine(l); err != nil {
+				return err
+			}
+		}
+		return w.Flush()
+	}
+	af, err := cli.CreateAtomic(path)
+	if err != nil {
+		return cli.Errorf(cli.ExitUnreadable, "--rejects: %v", err)
+	}
+	defer af.Abort()
+	w := jsonl.NewWriter(af)
+	for _, l := range lines {
+		if err := w.WriteLine(l); err != nil {
+			return err
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("--rejects %s: %w", path, err)
+	}
+	if err := af.Commit(); err != nil {
+		return fmt.Errorf("--rejects %s: %w", path, err)
+	}
+	return nil
 }
 
 // defaultMaxTokens leaves room for an answer twice as long as the longest

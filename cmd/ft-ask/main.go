@@ -39,6 +39,7 @@ type flags struct {
 	MaxCost         float64       `help:"Refuse to send anything when the worst-case cost is above USD (exit 4)." placeholder:"USD"`
 	DryRun          bool          `help:"Say what would be sent and what it could cost; call nothing."`
 	MaxRetries      int           `help:"Retries of each request on network errors, 408, 409, 429 and 5xx." default:"8" placeholder:"N"`
+	Rejects         string        `help:"Write the lines that cannot be asked, unchanged, to FILE." placeholder:"FILE"`
 	Files           []string      `arg:"" optional:"" help:"Chat examples (JSONL); none or - means stdin." placeholder:"FILE"`
 	cli.VersionFlag `embed:""`
 }

@@ -34,6 +34,10 @@ type flags struct {
 	Suffix                 string        `help:"Up to 64 characters added to the fine-tuned model's name." placeholder:"TEXT"`
 	Seed                   *int64        `help:"Seed for reproducible training, 0-2147483647." placeholder:"N"`
 	Metadata               []string      `help:"Metadata KEY=VALUE for the job (repeatable, at most 14)." placeholder:"KEY=VALUE"`
+	WandbProject           string        `help:"Send the job's metrics to this Weights & Biases project (the W&B key is registered with OpenAI, not given here)." placeholder:"PROJECT"`
+	WandbEntity            string        `help:"W&B team or user of the run (default: the key's)." placeholder:"ENTITY"`
+	WandbName              string        `help:"W&B display name of the run (default: the job ID)." placeholder:"NAME"`
+	WandbTag               []string      `help:"W&B tag of the run (repeatable)." placeholder:"TAG"`
 	MaxCost                float64       `help:"Refuse to start a job whose estimated cost is above USD (exit 4)." placeholder:"USD"`
 	DryRun                 bool          `help:"Print the request body that would be sent and create nothing."`
 	MaxRetries             int           `help:"Retries of each request on network errors, 408, 409, 429 and 5xx." default:"8" placeholder:"N"`

@@ -169,6 +169,12 @@ func buildRequest(f *flags, fs files) (*openai.JobRequest, error) {
 	if err != nil {
 		errs = append(errs, err)
 	}
+	var integrations []openai.Integration
+	if f.WandbProject != "" {
+		integrations = []openai.Integration{{Type: "wandb", WandB: &openai.WandB{Project: f.WandbProject, Entity: f.WandbEntity, Name: f.WandbName, Tags: f.WandbTag}}}
+	} else if f.WandbEntity != "" || f.WandbName != "" || len(f.WandbTag) > 0 {
+		usage("--wandb-entity, --wandb-name and --wandb-tag need --wandb-project")
+	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -180,6 +186,7 @@ func buildRequest(f *flags, fs files) (*openai.JobRequest, error) {
 		Seed:           seed,
 		Metadata:       meta,
 		Method:         &openai.Method{Type: f.Method},
+		Integrations:   integrations,
 	}
 	if fs.train.Tokens > 0 {
 		req.Metadata[metaTokens] = strconv.FormatInt(fs.train.Tokens, 10)

@@ -239,15 +239,7 @@ func (s *sender) uploadFile(ctx context.Context, l *local) (openai.File, error) 
 		// by its content tag, for as long as the file list may lag behind,
 		// before sending a second copy.
 		cli.Warnf(s.stderr, name, "%s: the upload's answer was lost (%v); looking for the file before sending it again", l.Name, err)
-		var found openai.File
-		ok, ferr := openai.Await(ctx, s.sleep, s.lookupFor, func(waited time.Duration) {
-			cli.Warnf(s.stderr, name, "%s: not listed yet after %s; the file list can lag behind an upload, looking again (for up to %s)", l.Name, waited.Round(100*time.Millisecond), s.lookupFor)
-		}, func() (bool, error) {
-			s.listed = false
-			f, ok, err := s.find(ctx, l)
-			found = f
-			return ok, err
-		})
+		found, ok, ferr := s.lookFor(ctx, l, s.lookupFor)
 		if ctx.Err() != nil {
 			return openai.File{}, ctx.Err()
 		}
@@ -260,6 +252,22 @@ func (s *sender) uploadFile(ctx context.Context, l *local) (openai.File, error) 
 		}
 		cli.Warnf(s.stderr, name, "%s: no such file after %s of looking; sending it again", l.Name, s.lookupFor)
 	}
+}
+
+// lookFor looks for the file by its content until the file list shows it
+// or the pauses add up to budget (0: one look), as the list can lag behind
+// an upload.
+func (s *sender) lookFor(ctx context.Context, l *local, budget time.Duration) (openai.File, bool, error) {
+	var found openai.File
+	ok, err := openai.Await(ctx, s.sleep, budget, func(waited time.Duration) {
+		cli.Warnf(s.stderr, name, "%s: not listed yet after %s; the file list can lag behind an upload, looking again (for up to %s)", l.Name, waited.Round(100*time.Millisecond), budget)
+	}, func() (bool, error) {
+		s.listed = false
+		f, ok, err := s.find(ctx, l)
+		found = f
+		return ok, err
+	})
+	return found, ok, err
 }
 
 // verify checks a stored file against what was sent: trust, but verify.
@@ -325,12 +333,19 @@ func (s *sender) uploadParts(ctx context.Context, l *local) (openai.File, error)
 	}
 	if err != nil {
 		// A completion whose answer was lost is refused when sent again
-		// ("already completed"): the file is there, found by its content.
-		s.listed = false
-		if f, ok, ferr := s.find(ctx, l); ferr == nil && ok {
+		// ("already completed"): the file is there, found by its content,
+		// once the file list shows it. A plain refusal (a wrong checksum)
+		// made no file: one look is enough.
+		budget := s.lookupFor
+		var ae *openai.APIError
+		if errors.As(err, &ae) && openai.Refused(ae.Status) && !strings.Contains(strings.ToLower(ae.Message), "already") {
+			budget = 0
+		}
+		found, ok, _ := s.lookFor(ctx, l, budget)
+		if ok {
 			s.status("")
-			cli.Warnf(s.stderr, name, "%s: completing the upload failed (%v), but the file is there: %s", l.Name, err, f.ID)
-			return f, nil
+			cli.Warnf(s.stderr, name, "%s: completing the upload failed (%v), but the file is there: %s", l.Name, err, found.ID)
+			return found, nil
 		}
 		return fail(err)
 	}

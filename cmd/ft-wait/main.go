@@ -28,7 +28,7 @@ const name = "ft-wait"
 
 type flags struct {
 	Jobs              []string      `arg:"" optional:"" help:"Job IDs; none or -: ft-train's lines (or job IDs, one a line) from stdin." placeholder:"JOB"`
-	Interval          interval      `help:"Time between two polls of a job and its events: seconds (10, 0.5) or a duration (1m30s)." default:"10" placeholder:"SECONDS"`
+	Interval          interval      `help:"Time between two polls of a job and its events: seconds (10, 0.5), as watch -n reads it, or a duration (1m30s). Default: 10 seconds." default:"10" placeholder:"SECONDS"`
 	Timeout           time.Duration `help:"Stop waiting after this long (exit 5), leaving the jobs running; 0 waits as long as it takes." default:"0"`
 	After             string        `help:"Print only the events after this event ID (one job only); overrides the saved state." placeholder:"EVENT_ID"`
 	StateDir          string        `help:"Directory where the last event printed for each job is kept, so that a restart goes on from there (default: the user cache directory's ft/wait)." placeholder:"DIR"`

@@ -249,6 +249,10 @@ func TestExitCodes(t *testing.T) {
 		{name: "interrupted", cancelled: true, want: cli.ExitInterrupted, status: "validating_files"},
 		{name: "interrupted, cancel", args: []string{"--cancel-on-interrupt"}, cancelled: true, want: cli.ExitInterrupted, status: "cancelled"},
 		{name: "timeout", args: []string{"--timeout", "100ms"}, opts: fakeopenai.Options{Manual: true}, want: cli.ExitUnavailable},
+		{name: "500s with 50 MB messages", faults: []string{"500 GET /v1/fine_tuning/jobs/*/events size=50M times=2 retry_after_ms=1", "500 GET /v1/fine_tuning/jobs/* nth=3 size=50M retry_after_ms=1"}, want: cli.ExitOK, status: "succeeded"},
+		{name: "200 HTML pages and cut JSON", faults: []string{"html GET /v1/fine_tuning/jobs/* status=200 nth=2", "cut GET /v1/fine_tuning/jobs/*/events nth=2", "html GET /v1/fine_tuning/jobs/*/events nth=4 size=10M"}, want: cli.ExitOK, status: "succeeded"},
+		{name: "HTML pages until the retries run out", args: []string{"--max-retries", "1"}, faults: []string{"html GET /v1/fine_tuning/jobs/* status=200 times=-1"}, want: cli.ExitUnavailable},
+		{name: "pause and cancel", args: []string{"--pause", "--cancel"}, want: cli.ExitUsage, status: "validating_files"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := fakeopenai.New(tc.opts)
@@ -289,6 +293,12 @@ func TestExitCodes(t *testing.T) {
 			if strings.Contains(stdout.String()+stderr.String(), s.Key()) {
 				t.Errorf("the key appears in the output:\n%s%s", stdout.String(), stderr.String())
 			}
+			// Whatever the server sends, a diagnostic stays a short line.
+			for _, line := range strings.Split(stderr.String(), "\n") {
+				if len(line) > 600 || strings.Contains(line, "<title") {
+					t.Errorf("stderr line of %d bytes: %.300q", len(line), line)
+				}
+			}
 			if tc.status != "" {
 				j, err := c.GetJob(context.Background(), job.ID)
 				if err != nil {
@@ -310,5 +320,67 @@ func TestExitCodes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// --pause pauses a running job and prints it; --resume resumes it and
+// follows it to its end; a job that cannot be paused is refused.
+func TestPauseResume(t *testing.T) {
+	s := fakeopenai.New(fakeopenai.Options{})
+	defer s.Close()
+	c, err := openai.New(openai.Config{APIKey: s.Key(), BaseURL: s.URL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	job, err := newJob(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"OPENAI_BASE_URL": s.URL(), "OPENAI_API_KEY": s.Key()}
+	run := func(args ...string) (int, string, string) {
+		var stdout, stderr bytes.Buffer
+		args = append([]string{"--interval", "0.01", "--state-dir", t.TempDir()}, args...)
+		code := runContext(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(""), &stdout, &stderr)
+		return code, stdout.String(), stderr.String()
+	}
+	if code, _, stderr := run("--pause", job.ID); code != cli.ExitAPIRefused || !strings.Contains(stderr, "Cannot pause") {
+		t.Errorf("pausing a validating job: exit %d, stderr:\n%s", code, stderr)
+	}
+	s.Advance(job.ID, 3)
+	code, stdout, stderr := run("--pause", job.ID)
+	if code != cli.ExitOK || !strings.Contains(stdout, `"status":"paused"`) || !strings.Contains(stderr, "resume it with: ft-wait --resume "+job.ID) {
+		t.Fatalf("--pause: exit %d, stdout %q, stderr:\n%s", code, stdout, stderr)
+	}
+	if j, _ := c.GetJob(context.Background(), job.ID); j.Status != "paused" {
+		t.Fatalf("job is %s after --pause", j.Status)
+	}
+	code, stdout, stderr = run("--resume", job.ID)
+	if code != cli.ExitOK || !strings.Contains(stderr, "resume requested") || !strings.Contains(stdout, `"status":"succeeded"`) {
+		t.Errorf("--resume: exit %d, stdout %q, stderr:\n%s", code, stdout, stderr)
+	}
+	if s.Count("POST", "/v1/fine_tuning/jobs/*/resume") != 1 {
+		t.Errorf("%d resume requests, want 1", s.Count("POST", "/v1/fine_tuning/jobs/*/resume"))
+	}
+}
+
+func TestInterval(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want time.Duration
+		bad  bool
+	}{
+		{"10", 10 * time.Second, false},
+		{"0.5", 500 * time.Millisecond, false},
+		{"1m30s", 90 * time.Second, false},
+		{"250ms", 250 * time.Millisecond, false},
+		{"soon", 0, true},
+		{"1e30", 0, true},
+		{"NaN", 0, true},
+	} {
+		var i interval
+		err := i.UnmarshalText([]byte(tc.in))
+		if (err != nil) != tc.bad || time.Duration(i) != tc.want {
+			t.Errorf("interval %q = %v, %v; want %v (error: %v)", tc.in, time.Duration(i), err, tc.want, tc.bad)
+		}
 	}
 }

@@ -61,6 +61,8 @@
 //	-tick DURATION        advance jobs on a timer instead of once per GET of the job
 //	-manual               advance jobs only with `advance`
 //	-quirks               answer "error": {} and user_provided_suffix like the real API
+//	-list-lag DURATION    keep new jobs and files out of the lists this long, as the real API's lag
+//	-misreport bytes|purpose|error   answer file uploads with an object that disagrees with what was sent
 //	-fault SPEC           repeatable, see below
 //	-answers FILE         chat answers: a JSON object of answers by question
 //	-latency DURATION     delay of every chat completion
@@ -98,13 +100,22 @@
 // A fault SPEC is `KIND METHOD PATH [key=value...]`: KIND is an HTTP
 // status (429, 500, 503, 400, ...) or drop (close the connection without
 // answering), lost (do the work, e.g. create the job, then close without
-// answering) or slow (answer after delay=DURATION, default 1m, or when the
-// client gives up); METHOD is a method or *; PATH is a path.Match pattern
+// answering), slow (answer after delay=DURATION, default 1m, or when the
+// client gives up), html (answer status=N, default 502, with a proxy's
+// HTML page; status=200 too) or cut (do the work, then answer with its
+// JSON cut in half); METHOD is a method or *; PATH is a path.Match pattern
 // such as /v1/fine_tuning/jobs/*; keys: nth (the first matching request
 // hit, 1-based), times (how many, -1 for all), retry_after, retry_after_ms,
 // should_retry (headers), message ("{key}" is replaced by the token the
-// request carried), code, param, type, delay. Every matching request
-// counts toward nth, whether or not another fault hit it.
+// request carried), code, param, type, delay, status, size (pad the error
+// message or the HTML page to that many bytes, e.g. 50M, streamed), length
+// (true: the HTML page's Content-Length is sent). Every
+// matching request counts toward nth, whether or not another fault hit it.
+//
+// Every answer carries an x-request-id (req_fakeNNNNNN, the request's
+// place in the log); the log keeps it with the request's User-Agent and
+// X-Client-Request-Id and the bytes of body written, which bounds what a
+// client read.
 //
 // Authentication: every request needs `Authorization: Bearer KEY`, or it
 // gets a 401 naming the presented key only masked, as the real API does.

@@ -145,6 +145,9 @@ type Fault struct {
 	// Size pads the error message (FaultStatus) or the page (FaultHTML)
 	// to this many bytes, streamed without being held in memory.
 	Size int64 `json:"size"`
+	// Length sends the Content-Length of an HTML page (FaultHTML), as most
+	// proxies do; without it the page is chunked.
+	Length bool `json:"length"`
 }
 
 // Request is one request as the server saw it.
@@ -407,11 +410,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 				status = http.StatusBadGateway
 			}
 			title := fmt.Sprintf("%d %s", status, http.StatusText(status))
+			head := "<!DOCTYPE html>\n<html>\n<head><title>" + title + "</title></head>\n<body>\n<center><h1>" + title + "</h1></center>\n"
+			tail := "</body>\n</html>\n"
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			if f.Length {
+				w.Header().Set("Content-Length", strconv.FormatInt(int64(len(head)+len(tail))+f.Size, 10))
+			}
 			w.WriteHeader(status)
-			io.WriteString(w, "<!DOCTYPE html>\n<html>\n<head><title>"+title+"</title></head>\n<body>\n<center><h1>"+title+"</h1></center>\n")
+			io.WriteString(w, head)
 			pad(w, f.Size, "<p>upstream said nothing useful</p>\n")
-			io.WriteString(w, "</body>\n</html>\n")
+			io.WriteString(w, tail)
 			record(status)
 			return
 		default:

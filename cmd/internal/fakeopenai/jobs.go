@@ -48,6 +48,7 @@ type job struct {
 	hyper          map[string]json.RawMessage // as requested
 	createdAt      int64
 	born           time.Time // for ListLag, finer than createdAt
+	integrations   []map[string]any
 	finished       int64
 	status         string
 	phaseTicks     int // steps spent in the current status
@@ -136,6 +137,18 @@ func (s *Server) createJob(w http.ResponseWriter, r *http.Request) {
 	case !slices.Contains([]string{"supervised", "dpo", "reinforcement"}, typ):
 		msg, param = fmt.Sprintf("Invalid value for 'method.type': '%s'.", typ), "method.type"
 	}
+	var integrations []map[string]any
+	if len(req.Integrations) > 0 && string(req.Integrations) != "null" && msg == "" {
+		if err := json.Unmarshal(req.Integrations, &integrations); err != nil {
+			msg, param = "integrations must be an array of objects.", "integrations"
+		}
+		for i, in := range integrations {
+			wb, _ := in["wandb"].(map[string]any)
+			if p, _ := wb["project"].(string); msg == "" && (in["type"] != "wandb" || p == "") {
+				msg, param = "Each integration needs type wandb and a wandb.project.", fmt.Sprintf("integrations[%d]", i)
+			}
+		}
+	}
 	for k, v := range req.Metadata {
 		if msg == "" && (len(k) > 64 || len(v) > 512) {
 			msg, param = "metadata keys are at most 64 characters and values at most 512.", "metadata"
@@ -170,6 +183,9 @@ func (s *Server) createJob(w http.ResponseWriter, r *http.Request) {
 	}
 	if req.Seed != nil {
 		j.seed = *req.Seed
+	}
+	if len(integrations) > 0 {
+		j.integrations = integrations
 	}
 	s.jobs[j.id] = j
 	s.jobIDs = append(s.jobIDs, j.id)
@@ -360,6 +376,9 @@ func (s *Server) jobObject(j *job) map[string]any {
 		"validation_file": nullable(j.validationFile), "training_file": j.trainingFile,
 		"trained_tokens": nil, "error": nil, "seed": j.seed, "estimated_finish": nil, "integrations": nil,
 		"metadata": nil}
+	if j.integrations != nil {
+		o["integrations"] = j.integrations
+	}
 	hyper := s.hyperObject(j)
 	o["method"] = map[string]any{"type": j.methodType, j.methodType: map[string]any{"hyperparameters": hyper}}
 	legacy := map[string]any{}

@@ -68,6 +68,8 @@ func ParseFault(spec string) (Fault, error) {
 			f.Type = v
 		case "status":
 			f.Status, err = strconv.Atoi(v)
+		case "length":
+			f.Length, err = strconv.ParseBool(v)
 		case "size":
 			f.Size, err = parseSize(v)
 		case "delay":

@@ -12,9 +12,11 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ft-tools/ft/cmd/internal/fakeopenai"
 	"github.com/ft-tools/ft/cmd/internal/openai"
@@ -274,11 +276,11 @@ func TestAgainstSpec(t *testing.T) {
 			t.Fatal(err)
 		}
 		data := []byte(`{"messages":[{"role":"user","content":"q"},{"role":"assistant","content":"a"}]}` + "\n")
-		f, err := c.UploadFile(ctx, "train.jsonl", data, "fine-tune")
+		f, err := c.UploadFile(ctx, "train.jsonl", data, "fine-tune", 48*time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}
-		u, err := c.CreateUpload(ctx, openai.UploadRequest{Filename: "val.jsonl", Purpose: "fine-tune", Bytes: int64(len(data))})
+		u, err := c.CreateUpload(ctx, openai.UploadRequest{Filename: "val.jsonl", Purpose: "fine-tune", Bytes: int64(len(data)), Expiry: time.Hour})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -297,6 +299,7 @@ func TestAgainstSpec(t *testing.T) {
 		seed := int64(3)
 		j, err := c.CreateJob(ctx, openai.JobRequest{Model: "gpt-4o-mini-2024-07-18", TrainingFile: f.ID, ValidationFile: done.File.ID,
 			Seed: &seed, Suffix: "spec", Metadata: map[string]string{"ft_request": "r1"},
+			Integrations: []openai.Integration{{Type: "wandb", WandB: &openai.WandB{Project: "p", Entity: "e", Name: "n", Tags: []string{"t"}}}},
 			Method: &openai.Method{Type: "supervised", Supervised: &openai.MethodParams{Hyperparameters: &openai.Hyperparameters{
 				NEpochs: openai.Num(3), BatchSize: openai.Auto(), LearningRateMultiplier: openai.Num(0.5)}}}})
 		if err != nil {
@@ -392,6 +395,21 @@ func TestAgainstSpec(t *testing.T) {
 					break
 				}
 				b, _ := io.ReadAll(part)
+				// expires_after[anchor] is how a form carries an object's
+				// field, as OpenAI's SDKs send it.
+				if k, sub, ok := strings.Cut(strings.TrimSuffix(part.FormName(), "]"), "["); ok {
+					obj, _ := form[k].(map[string]any)
+					if obj == nil {
+						obj = map[string]any{}
+						form[k] = obj
+					}
+					var v any = string(b)
+					if n, err := strconv.ParseInt(string(b), 10, 64); err == nil {
+						v = float64(n)
+					}
+					obj[sub] = v
+					continue
+				}
 				form[part.FormName()] = string(b)
 			}
 			for _, e := range s.check("form", form, reqSchema) {

@@ -2,15 +2,22 @@
 // uploads, jobs, events and checkpoints, with one retry policy.
 //
 // go-openai (imported as goopenai) does the calls it covers correctly (file
-// upload, retrieval, deletion); the rest are small typed requests here,
-// because go-openai lacks a job's method, seed, metadata and error, the
-// list of jobs, checkpoints and the Uploads API, and drops an event's id,
-// type and data. Both share one configuration and one sender, which sets the
-// headers and applies the retry policy (see Backoff and Config.MaxRetries):
-// connection errors, timeouts, 408, 409, 429 and 5xx are retried with
-// exponential backoff and jitter, honouring retry-after-ms and Retry-After;
-// a job creation that may have reached the server is never sent twice but
-// fails with ErrMaybeCreated.
+// retrieval, deletion); the rest are small typed requests here, because
+// go-openai lacks a job's method, seed, metadata, integrations and error,
+// the list of jobs, checkpoints, a file's expires_after and the Uploads API,
+// and drops an event's id, type and data. Both share one configuration and
+// one sender, which sets the headers (the key, User-Agent ft/VERSION, an
+// X-Client-Request-Id kept across retries) and applies the retry policy
+// (see Backoff and Config.MaxRetries): connection errors, timeouts, 408,
+// 409, 429, 5xx and 2xx answers that are not the JSON expected are retried
+// with exponential backoff and jitter, honouring retry-after-ms and
+// Retry-After; a creation that may have reached the server is never sent
+// twice but fails with ErrMaybeCreated. Client.Call is the one entry point
+// of a typed request.
+//
+// Answers are read bounded (an error to 16 KiB, a 2xx to DefaultMaxBody or
+// the call's MaxBody) and every server text in an error is cut to one short
+// line; errors name OpenAI's x-request-id and the client request id.
 //
 // Decoding is lenient where the API is: a job's error may be null or {},
 // hyperparameters "auto" or numbers, status any string. Jobs, events and
@@ -28,6 +35,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 
 	"github.com/goccy/go-json"
@@ -150,13 +158,19 @@ func (c *Client) Call(ctx context.Context, r Call) error {
 		req.Header.Set("Content-Type", ctype)
 	}
 	check := jsonAnswer
-	if r.Out != nil {
+	if out := reflect.ValueOf(r.Out); out.Kind() == reflect.Pointer && !out.IsNil() {
 		check = func(data []byte) error {
-			if err := json.Unmarshal(data, r.Out); err != nil {
+			// Into a fresh value: a bad answer half decoded must leave
+			// nothing behind for the retry's answer to mix with.
+			v := reflect.New(out.Type().Elem())
+			if err := json.Unmarshal(data, v.Interface()); err != nil {
 				return errors.New(c.do.redact(oneLine(err.Error(), 120)))
 			}
+			out.Elem().Set(v.Elem())
 			return nil
 		}
+	} else if r.Out != nil {
+		return errors.New("openai: Call.Out must be a non-nil pointer")
 	}
 	_, _, err = c.do.send(req, r.MaxBody, check)
 	return err

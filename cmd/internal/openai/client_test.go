@@ -719,6 +719,8 @@ func TestHostileAnswers(t *testing.T) {
 		{"truncated JSON, then the answer", "cut GET /v1/fine_tuning/jobs times=2", 8, 0, "", 3, 1 << 20},
 		{"200 far too large", fmt.Sprintf("html GET /v1/fine_tuning/jobs status=200 times=-1 size=%d", huge), 1, 1 << 20,
 			"answer larger than 1 MiB", 2, 2 * 9 << 20},
+		{"200 announced far too large", "html GET /v1/fine_tuning/jobs status=200 times=-1 size=5M length=1", 1, 1 << 20,
+			"answer larger than 1 MiB", 2, 2 * 9 << 20},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -758,6 +760,7 @@ func TestHostileAnswers(t *testing.T) {
 			for _, r := range reqs {
 				sent += r.Sent
 			}
+			t.Logf("%d requests, %d bytes of answer written by the server", len(reqs), sent)
 			if len(reqs) != tt.attempts {
 				t.Errorf("%d requests, want %d", len(reqs), tt.attempts)
 			}
@@ -846,5 +849,61 @@ func TestCutEnvelope(t *testing.T) {
 		if !strings.HasPrefix(e.Message, tt.want) || len(e.Message) > maxMessage+len("…") {
 			t.Errorf("body %.60q: message %q, want it to start %q", tt.body, e.Message, tt.want)
 		}
+	}
+}
+
+// Whatever a server sends, the error made of it is one line of bounded
+// length.
+func FuzzErrorBody(f *testing.F) {
+	for _, s := range []string{`{"error":{"message":"x","code":1}}`, "not json " + strings.Repeat("y", 70) + "sk-secret-key", `{"error":{"message":"` + strings.Repeat("z", 290) + `sk-secret-key"}}`, `{"error":{"message":"\u00e`, "<html><title>t\n</title>", "", "\xff\xfe", `{"error":"flat"}`} {
+		f.Add([]byte(s), "text/html")
+		f.Add([]byte(s), "application/json")
+	}
+	d := &doer{cfg: Config{APIKey: "sk-secret-key"}}
+	f.Fuzz(func(t *testing.T, body []byte, ctype string) {
+		resp := &http.Response{StatusCode: 502, Header: http.Header{"Content-Type": {ctype}, "X-Request-Id": {string(body)}}}
+		e := d.apiError("GET", "/v1/x", resp, body)
+		msg := e.Error()
+		if strings.ContainsAny(msg, "\n\r") {
+			t.Fatalf("error on more than one line: %q", msg)
+		}
+		if len(msg) > 1200 {
+			t.Fatalf("error of %d bytes", len(msg))
+		}
+		if strings.Contains(msg, "sk-secret") {
+			t.Fatalf("key in %q", msg)
+		}
+		if d := d.describe(resp.Header, body); len(d) > 300 || strings.ContainsAny(d, "\n\r") {
+			t.Fatalf("describeBody = %q", d)
+		}
+	})
+}
+
+// A bad answer half decoded leaves nothing in the value the good answer of
+// the retry is decoded into.
+func TestRetryDecodesAfresh(t *testing.T) {
+	n := 0
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n++
+		if n == 1 {
+			w.Write([]byte(`{"id":"ftjob-1","status":"failed","fine_tuned_model":"ft:stale","trained_tokens":9,"result_files":["x"],`))
+			return
+		}
+		w.Write([]byte(`{"id":"ftjob-1","status":"running"}`))
+	}))
+	defer hs.Close()
+	c, _ := New(Config{APIKey: "sk-x", BaseURL: hs.URL + "/v1", MaxRetries: 1, Sleep: func(context.Context, time.Duration) error { return nil }})
+	var l struct {
+		ID             string   `json:"id"`
+		Status         string   `json:"status"`
+		FineTunedModel string   `json:"fine_tuned_model"`
+		TrainedTokens  int      `json:"trained_tokens"`
+		ResultFiles    []string `json:"result_files"`
+	}
+	if err := c.Call(context.Background(), Call{Method: "GET", Path: "/fine_tuning/jobs/ftjob-1", Out: &l}); err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 || l.Status != "running" || l.FineTunedModel != "" || l.TrainedTokens != 0 || l.ResultFiles != nil {
+		t.Errorf("after %d answers got %+v, want only the second answer's fields", n, l)
 	}
 }

@@ -130,6 +130,23 @@ type JobRequest struct {
 	Seed           *int64            `json:"seed,omitempty"`
 	Suffix         string            `json:"suffix,omitempty"`
 	Metadata       map[string]string `json:"metadata,omitempty"`
+	Integrations   []Integration     `json:"integrations,omitempty"`
+}
+
+// Integration is a service a job reports to: Type "wandb" (Weights &
+// Biases, the only one the API offers) with WandB set.
+type Integration struct {
+	Type  string `json:"type"`
+	WandB *WandB `json:"wandb"`
+}
+
+// WandB sends a job's metrics to a Weights & Biases project; the other
+// fields are optional (the run is named after the job by default).
+type WandB struct {
+	Project string   `json:"project"`
+	Name    string   `json:"name,omitempty"`
+	Entity  string   `json:"entity,omitempty"`
+	Tags    []string `json:"tags,omitempty"`
 }
 
 // JobError is why a job failed.

@@ -46,11 +46,12 @@ func (d *doer) String() string   { return "openai.doer{" + d.cfg.String() + "}" 
 func (d *doer) GoString() string { return d.String() }
 
 func (d *doer) Do(req *http.Request) (*http.Response, error) {
-	check := jsonAnswer
+	check, maxBody := jsonAnswer, int64(0)
 	if strings.HasSuffix(req.URL.Path, "/content") {
-		check = nil // a file's content is whatever was uploaded
+		// A file's content is whatever was uploaded, up to the largest file.
+		check, maxBody = nil, maxContentBody
 	}
-	resp, body, err := d.send(req, 0, check)
+	resp, body, err := d.send(req, maxBody, check)
 	if err != nil {
 		return nil, err
 	}
@@ -106,6 +107,10 @@ func (d *doer) send(req *http.Request, maxBody int64, check func([]byte) error) 
 			req.Body = body
 		}
 		resp, body, sent, err := d.attempt(ctx, req, timeout, maxBody)
+		tooLarge := int64(len(body)) > maxBody || err == errTooLarge
+		if err == errTooLarge {
+			err = nil
+		}
 		if ctx.Err() != nil {
 			if once && sent {
 				// Interrupted after sending: the caller must still learn
@@ -124,11 +129,11 @@ func (d *doer) send(req *http.Request, maxBody int64, check func([]byte) error) 
 			}
 		case resp.StatusCode >= 200 && resp.StatusCode < 300:
 			msg := ""
-			if int64(len(body)) > maxBody {
+			if tooLarge {
 				msg = fmt.Sprintf("answer larger than %s, far more than any real answer; not read further", sizeText(maxBody))
 			} else if check != nil {
 				if cerr := check(body); cerr != nil {
-					msg = "answer is not the JSON expected (" + cerr.Error() + "): " + describeBody(resp.Header, body)
+					msg = "answer is not the JSON expected (" + cerr.Error() + "): " + d.describe(resp.Header, body)
 				}
 			}
 			if msg == "" {
@@ -178,7 +183,8 @@ func (d *doer) send(req *http.Request, maxBody int64, check func([]byte) error) 
 // past that it is closed. A message put into a diagnostic is cut to
 // maxMessage bytes on one line.
 const (
-	DefaultMaxBody = 32 << 20
+	DefaultMaxBody = 16 << 20 // 5 times a page of 10,000 file objects, the largest list
+	maxContentBody = MaxUploadBytes
 	maxErrorBody   = 16 << 10
 	drainErrorBody = 256 << 10
 	maxMessage     = 300
@@ -190,6 +196,9 @@ const (
 	RequestIDHeader       = "X-Request-Id"
 	ClientRequestIDHeader = "X-Client-Request-Id"
 )
+
+// errTooLarge is an answer whose Content-Length is over the bound.
+var errTooLarge = errors.New("answer too large")
 
 func newClientRequestID() string {
 	b := make([]byte, 12)
@@ -227,6 +236,9 @@ func (d *doer) attempt(ctx context.Context, req *http.Request, timeout time.Dura
 	limit := maxBody + 1
 	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
 		limit = maxErrorBody
+	} else if resp.ContentLength > maxBody {
+		// Announced too large: not worth reading at all.
+		return resp, nil, wrote.Load(), errTooLarge
 	}
 	body, err = io.ReadAll(io.LimitReader(resp.Body, limit))
 	if err == nil && (resp.StatusCode < 200 || resp.StatusCode >= 300) {
@@ -387,7 +399,7 @@ func (d *doer) redactErr(err error) error {
 // short line: a server can send a message of any size.
 func (d *doer) apiError(method, path string, resp *http.Response, body []byte) *APIError {
 	status := resp.StatusCode
-	e := &APIError{Status: status, Method: method, Path: path, RequestID: oneLine(resp.Header.Get(RequestIDHeader), 100)}
+	e := &APIError{Status: status, Method: method, Path: path, RequestID: oneLine(d.redact(resp.Header.Get(RequestIDHeader)), 100)}
 	var env struct {
 		Error json.RawMessage `json:"error"`
 	}
@@ -402,7 +414,7 @@ func (d *doer) apiError(method, path string, resp *http.Response, body []byte) *
 	} else if m, ok := cutMessage(body); ok {
 		e.Message = m
 	} else if len(bytes.TrimSpace(body)) > 0 {
-		e.Message = describeBody(resp.Header, body)
+		e.Message = d.describe(resp.Header, body)
 	}
 	if e.Message == "" {
 		e.Message = http.StatusText(status)
@@ -446,14 +458,20 @@ func cutMessage(body []byte) (string, bool) {
 	return s, true
 }
 
+// describe is describeBody of the body with the key redacted first, so that
+// no cut can leave a piece of the key that redaction would not find.
+func (d *doer) describe(h http.Header, body []byte) string {
+	head := body[:min(len(body), maxErrorBody)]
+	return describeBody(h, []byte(d.redact(string(head))), len(body))
+}
+
 var titleRE = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
 
 // describeBody says in a short line what a body that is not the expected
 // JSON is: an HTML page by its title, anything else by its start. A cut
 // JSON envelope (the body was larger than what was read) is still shown by
 // its start, never whole.
-func describeBody(h http.Header, body []byte) string {
-	head := body[:min(len(body), maxErrorBody)]
+func describeBody(h http.Header, head []byte, size int) string {
 	trimmed := bytes.TrimSpace(head)
 	ctype := strings.ToLower(h.Get("Content-Type"))
 	if strings.Contains(ctype, "html") || bytes.HasPrefix(bytes.ToLower(trimmed), []byte("<!doctype html")) || bytes.HasPrefix(bytes.ToLower(trimmed), []byte("<html")) {
@@ -467,7 +485,7 @@ func describeBody(h http.Header, body []byte) string {
 	if len(trimmed) == 0 {
 		return "an empty body"
 	}
-	return fmt.Sprintf("%d bytes starting %q", len(body), oneLine(string(trimmed), 80))
+	return fmt.Sprintf("%d bytes starting %q", size, oneLine(string(trimmed), 80))
 }
 
 // oneLine makes s fit on one line of at most n bytes: control characters

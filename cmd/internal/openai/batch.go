@@ -2,6 +2,7 @@ package openai
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -100,17 +101,14 @@ func (c *Client) FindBatches(ctx context.Context, metadata map[string]string) ([
 	return out, nil
 }
 
-// MaxFileContent bounds a downloaded file. A batch's output is far larger
-// than any other answer (its input may be 200 MB), so DefaultMaxBody, and
-// go-openai's GetFileContent, which reads under it, would cut it.
-const MaxFileContent = 1 << 30
-
-// FileContent downloads a file's content, e.g. a batch's output.
+// FileContent downloads a file's content, e.g. a batch's output, through
+// go-openai; the sender reads a file's content under the bound of the
+// largest file rather than that of an API answer.
 func (c *Client) FileContent(ctx context.Context, id string) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/files/"+url.PathEscape(id)+"/content", nil)
+	rc, err := c.sdk.GetFileContent(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, c.sdkErr(http.MethodGet, "/files/"+id+"/content", err)
 	}
-	_, body, err := c.do.send(req, MaxFileContent, nil)
-	return body, err
+	defer rc.Close()
+	return io.ReadAll(rc)
 }

@@ -1,8 +1,13 @@
 package jsonl
 
 import (
+	"errors"
 	"fmt"
+	"reflect"
+	"strconv"
 	"strings"
+
+	"github.com/goccy/go-json"
 )
 
 // Severity of a finding.
@@ -68,4 +73,109 @@ func (f Finding) String() string {
 	}
 	b.WriteString(": " + f.Message)
 	return b.String()
+}
+
+// CodeNumberOutOfRange is the code of a number that is valid JSON but too
+// large for a float64 (1e999999): OpenAI's parsers cannot hold it either.
+const CodeNumberOutOfRange = "number_out_of_range"
+
+// DecodeProblem turns an error of the JSON decoder into a code, the JSON
+// path of the value at fault and a message in the terms of the data, never
+// of Go types. A number out of range is valid JSON and gets its own code; a
+// value of the wrong type is data_type; anything else is invalid_json.
+func DecodeProblem(err error) (code, path, msg string) {
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		return CodeInvalidJSON, "", "not valid JSON: " + jsonErrorText(err)
+	}
+	path = fieldPath(te.Field)
+	if num, ok := strings.CutPrefix(te.Value, "number "); ok && isNumberKind(te.Type) {
+		if _, perr := strconv.ParseFloat(num, 64); errors.Is(perr, strconv.ErrRange) {
+			return CodeNumberOutOfRange, path, fmt.Sprintf("the number %s is out of range (at most about 1.8e308)", clip(num))
+		}
+		return CodeInvalidType, path, fmt.Sprintf("the number %s does not fit here (%s expected)", clip(num), typeWord(te.Type))
+	}
+	return CodeInvalidType, path, fmt.Sprintf("%s where %s is expected", valueWord(te.Value), typeWord(te.Type))
+}
+
+// fieldPath turns the decoder's "messages.1.weight" into messages[1].weight.
+func fieldPath(field string) string {
+	var b strings.Builder
+	for i, part := range strings.Split(field, ".") {
+		switch {
+		case part == "":
+		case strings.Trim(part, "0123456789") == "":
+			b.WriteString("[" + part + "]")
+		default:
+			if i > 0 && b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(part)
+		}
+	}
+	return b.String()
+}
+
+func isNumberKind(t reflect.Type) bool {
+	if t == nil {
+		return false
+	}
+	switch t.Kind() {
+	case reflect.Float32, reflect.Float64, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Interface:
+		return true
+	}
+	return false
+}
+
+func typeWord(t reflect.Type) string {
+	if t == nil {
+		return "another value"
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	}
+	return "another value"
+}
+
+// valueWord names what the decoder found: "number 5", "string", "array"...
+func valueWord(v string) string {
+	head, rest, _ := strings.Cut(v, " ")
+	switch head {
+	case "number":
+		return "the number " + clip(rest)
+	case "string":
+		return "a string"
+	case "bool":
+		return "true or false"
+	case "array":
+		return "an array"
+	case "object":
+		return "an object"
+	case "null":
+		return "null"
+	}
+	return "a value"
+}
+
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
 }

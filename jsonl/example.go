@@ -24,6 +24,11 @@ type Example struct {
 
 	Prompt     *string `json:"prompt,omitempty"`
 	Completion *string `json:"completion,omitempty"`
+
+	// Metadata is an object of fields carried from the source record
+	// (ft-format --keep) for the tools after it; it is not training data,
+	// and ft-upload leaves it out of what it sends.
+	Metadata json.RawMessage `json:"metadata,omitempty"`
 }
 
 // PreferenceInput is the prompt side of a preference (DPO) example.

@@ -27,6 +27,13 @@ var (
 	reinforcementKeys = []string{"messages", "tools"}
 )
 
+// MetadataKey is the top-level key that every format may carry besides its
+// own: an object of fields kept from the source (ft-format --keep) for the
+// tools that follow, such as ft-split --group-by metadata.db_id. It is not
+// training data: OpenAI documents no such key for chat, preference or
+// completion lines, so ft-upload leaves it out of what it sends.
+const MetadataKey = "metadata"
+
 // DetectFormat tells the format of one line from its raw JSON, looking only
 // at its top-level keys and message roles: FormatUnknown when the line is
 // not a JSON object or has none of the keys of any format.
@@ -97,7 +104,7 @@ func detect(obj map[string]any) (f Format, why string, sure bool) {
 	case chatOnly != "":
 		return FormatChat, chatOnly, true
 	}
-	if extra := extraKeys(obj, chatKeys); len(extra) > 0 {
+	if extra := extraKeys(obj, chatKeys, MetadataKey); len(extra) > 0 {
 		return FormatReinforcement, fmt.Sprintf("extra key %q", extra[0]), false
 	}
 	return FormatChat, `key "messages"`, false
@@ -134,10 +141,10 @@ func present(obj map[string]any, keys []string) string {
 
 // extraKeys returns the keys of obj not in known, sorted; nil, without
 // allocating, in the usual case of none.
-func extraKeys(obj map[string]any, known []string) []string {
+func extraKeys(obj map[string]any, known []string, alsoKnown ...string) []string {
 	var extra []string
 	for k := range obj {
-		if !contains(known, k) {
+		if !contains(known, k) && !contains(alsoKnown, k) {
 			extra = append(extra, k)
 		}
 	}

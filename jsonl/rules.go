@@ -97,9 +97,10 @@ func (c *checker) example(obj map[string]any) {
 
 func (c *checker) messagesExample(obj map[string]any, k msgKind) {
 	if k == chatMessage {
-		for _, key := range extraKeys(obj, chatKeys) {
-			c.add(CodeUnknownKey, key, "unknown key %q (a chat example has messages, tools, functions and parallel_tool_calls; only reinforcement examples may carry other keys)", key)
+		for _, key := range extraKeys(obj, chatKeys, MetadataKey) {
+			c.add(CodeUnknownKey, key, "unknown key %q (a chat example has messages, tools, functions, parallel_tool_calls and metadata; only reinforcement examples may carry other keys)", key)
 		}
+		c.metadata(obj)
 		if v, ok := obj["functions"]; ok {
 			c.functions = c.functionList("functions", v)
 		}
@@ -595,8 +596,19 @@ func (c *checker) functionDef(path string, v any, names map[string]bool, strict 
 	}
 }
 
+// metadata checks the one key every format may carry: an object, so that
+// metadata.KEY paths (ft-split --group-by) mean something.
+func (c *checker) metadata(obj map[string]any) {
+	if v, ok := obj[MetadataKey]; ok {
+		if _, isObj := v.(map[string]any); !isObj {
+			c.add(CodeInvalidType, MetadataKey, "metadata must be an object of carried fields, not %s", describe(v))
+		}
+	}
+}
+
 func (c *checker) preference(obj map[string]any) {
-	c.unknownKeys("", obj, preferenceKeys...)
+	c.unknownKeys("", obj, append(preferenceKeys[:len(preferenceKeys):len(preferenceKeys)], MetadataKey)...)
+	c.metadata(obj)
 	in, ok := obj["input"]
 	switch {
 	case !ok:
@@ -649,7 +661,8 @@ func (c *checker) preference(obj map[string]any) {
 }
 
 func (c *checker) completion(obj map[string]any) {
-	c.unknownKeys("", obj, completionKeys...)
+	c.unknownKeys("", obj, append(completionKeys[:len(completionKeys):len(completionKeys)], MetadataKey)...)
+	c.metadata(obj)
 	if p, ok := obj["prompt"]; !ok {
 		c.add(CodeMissingKey, "prompt", "the example has no prompt")
 	} else if s, ok := c.str("prompt", p); ok {
@@ -703,17 +716,22 @@ func (c *checker) answerJSON(path, s string) {
 func (c *checker) typed(raw []byte, count bool) {
 	var ex Example
 	if err := unmarshal(raw, &ex); err != nil {
-		c.add(CodeInvalidType, "", "the example cannot be read: %s", jsonErrorText(err))
+		code, path, msg := DecodeProblem(err)
+		c.add(code, path, "%s", msg)
 		return
 	}
 	r := c.rules
 	if count {
-		if n := r.Count(&ex); n > r.Limit {
+		if n, exact := r.Count(&ex, r.Limit); n > r.Limit {
 			model := ""
 			if r.Model != "" {
 				model = " of " + r.Model
 			}
-			c.add(CodeTooManyTokens, "", "the example has %d tokens, over the %d-token limit%s: OpenAI would truncate it", n, r.Limit, model)
+			has := fmt.Sprintf("%d", n)
+			if !exact {
+				has = fmt.Sprintf("at least %d", n)
+			}
+			c.add(CodeTooManyTokens, "", "the example has %s tokens, over the %d-token limit%s: OpenAI would truncate it", has, r.Limit, model)
 		}
 	}
 	if r.Extra != nil {

@@ -24,14 +24,20 @@ type Rules struct {
 	Limit int
 	// Model is named in the token-limit message.
 	Model string
-	// Count returns an example's token count. The caller injects it, so that
-	// this package does not depend on a tokenizer. Nil skips the check.
-	Count func(*Example) int
+	// Count returns an example's token count and true when the count is at
+	// most limit; past limit it may stop counting and return a number above
+	// limit that is at most the count, and false. The caller injects it, so
+	// that this package does not depend on a tokenizer. Nil skips the check.
+	Count func(ex *Example, limit int) (n int, exact bool)
 	// SpecialTokens are the strings that may not appear in training text;
 	// nil means DefaultSpecialTokens.
 	SpecialTokens []string
-	// MinExamples is the fewest valid examples a file may have; 0 skips the check.
+	// MinExamples is the fewest valid examples a file may have; 0 skips the
+	// check. MinExamples(Validation) is what OpenAI enforces.
 	MinExamples int
+	// Validation says the file is a job's validation file, for the
+	// too_few_examples message.
+	Validation bool
 	// Strict turns every warning into an error.
 	Strict bool
 	// Extra runs further checks on each example that passed every other
@@ -99,6 +105,10 @@ func (v *Validator) Lines() int { return v.lines }
 // Valid returns how many checked lines had no error.
 func (v *Validator) Valid() int { return v.valid }
 
+// Skip counts a line that could not be checked at all (one too long to
+// read), so that Lines still counts every line.
+func (v *Validator) Skip() { v.lines++ }
+
 // Line checks one line (without its line ending) and returns its findings,
 // errors and warnings, in a stable order. The line is valid when none of
 // them is an error.
@@ -153,7 +163,8 @@ func (v *Validator) check(line int, raw []byte) *checker {
 	}
 	var val any
 	if err := unmarshal(raw, &val); err != nil {
-		c.add(CodeInvalidJSON, "", "not valid JSON: %s", jsonErrorText(err))
+		code, path, msg := DecodeProblem(err)
+		c.add(code, path, "%s", msg)
 		return c
 	}
 	obj, ok := val.(map[string]any)
@@ -257,6 +268,23 @@ func (v *Validator) notePrompt(line int, text, path string) {
 	}
 }
 
+// The fewest examples OpenAI accepts in a file, by its part in a job. The
+// fine-tuning guide asks for at least 10 training examples; for a
+// validation file it sets no minimum, but an empty one is refused.
+const (
+	MinTrainingExamples   = 10
+	MinValidationExamples = 1
+)
+
+// MinExamples is the one rule for how many examples a training or a
+// validation file must have, used by ft-validate and ft-upload alike.
+func MinExamples(validation bool) int {
+	if validation {
+		return MinValidationExamples
+	}
+	return MinTrainingExamples
+}
+
 // Finish returns the findings about the file as a whole, after its last
 // line: too few examples, and system prompts that differ from the usual one.
 //
@@ -267,7 +295,12 @@ func (v *Validator) notePrompt(line int, text, path string) {
 func (v *Validator) Finish() []Finding {
 	var out []Finding
 	if v.rules.MinExamples > 0 && v.valid < v.rules.MinExamples {
-		out = append(out, v.finding(0, CodeTooFew, "", fmt.Sprintf("%d valid %s; OpenAI requires at least %d", v.valid, plural(v.valid, "example"), v.rules.MinExamples)))
+		kind := "training"
+		if v.rules.Validation {
+			kind = "validation"
+		}
+		out = append(out, v.finding(0, CodeTooFew, "", fmt.Sprintf("%d valid %s; a %s file needs at least %d",
+			v.valid, plural(v.valid, "example"), kind, v.rules.MinExamples)))
 	}
 	var usual *prompt
 	for _, p := range v.prompts {

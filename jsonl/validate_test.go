@@ -35,8 +35,18 @@ func pref(input, preferred, nonPreferred string) string {
 	return `{"input":{"messages":[` + input + `]},"preferred_output":[` + preferred + `],"non_preferred_output":[` + nonPreferred + `]}`
 }
 
-// countLen is a stand-in token counter: one token per message.
-func countMessages(ex *Example) int { return len(ex.Conversation()) }
+// countMessages is a stand-in token counter: one token per message.
+func countMessages(ex *Example, _ int) (int, bool) { return len(ex.Conversation()), true }
+
+// countStops counts a message a token, as a bounded counter does: it stops
+// at the first message past the limit.
+func countStops(ex *Example, limit int) (int, bool) {
+	n := len(ex.Conversation())
+	if n > limit {
+		return limit + 1, false
+	}
+	return n, true
+}
 
 type codeCase struct {
 	name  string
@@ -52,6 +62,7 @@ var codeCases = []codeCase{
 	{name: "utf8", line: "{\"messages\":\"\xff\"}", code: CodeInvalidUTF8, in: "byte 14"},
 	{name: "json", line: `{"messages":[`, code: CodeInvalidJSON},
 	{name: "json trailing", line: `{"a":1} x`, code: CodeInvalidJSON},
+	{name: "number out of range", line: chat("", usr, `{"role":"assistant","content":"A","weight":1e999999}`), code: CodeNumberOutOfRange, path: "messages[1].weight", in: "1e999999 is out of range"},
 	{name: "not an object", line: `[1,2]`, code: CodeDataType, in: "array"},
 	{name: "string line", line: `"hi"`, code: CodeDataType, in: "string"},
 	{name: "completion in chat file", prior: []string{chat("", sys, usr, asst)}, line: `{"prompt":"a","completion":"b"}`, code: CodeFormatMixed, in: "line 1"},
@@ -89,6 +100,8 @@ var codeCases = []codeCase{
 	{name: "no completion", line: `{"prompt":"p"}`, code: CodeMissingKey, path: "completion"},
 	{name: "no preferred output", line: `{"input":{"messages":[` + usr + `]},"non_preferred_output":[` + asst + `]}`, code: CodeMissingKey, path: "preferred_output"},
 	{name: "content number", line: chat("", `{"role":"user","content":5}`, asst), code: CodeInvalidType, path: "messages[0].content", in: "number 5"},
+	{name: "metadata string", line: chat(`"metadata":"shop"`, sys, usr, asst), code: CodeInvalidType, path: "metadata", in: "object"},
+	{name: "completion metadata array", line: `{"prompt":"p","completion":"c","metadata":[1]}`, code: CodeInvalidType, path: "metadata"},
 	{name: "messages object", line: `{"messages":{"role":"user"}}`, code: CodeInvalidType, path: "messages"},
 	{name: "name number", line: chat("", `{"role":"user","content":"Q","name":1}`, asst), code: CodeInvalidType, path: "messages[0].name"},
 	{name: "parallel_tool_calls string", line: chat(`"parallel_tool_calls":"yes"`, usr, asst), code: CodeInvalidType, path: "parallel_tool_calls"},
@@ -123,7 +136,8 @@ var codeCases = []codeCase{
 	{name: "special token in part", line: chat("", sys, `{"role":"user","content":[{"type":"text","text":"<|fim_suffix|>"}]}`, asst), code: CodeSpecialToken, path: "messages[1].content[0].text"},
 	{name: "special token in completion", line: `{"prompt":"<|endofprompt|>","completion":"c"}`, code: CodeSpecialToken, path: "prompt"},
 	{name: "own special token", rules: Rules{SpecialTokens: []string{"<|im_end|>"}}, line: chat("", sys, `{"role":"user","content":"<|im_end|>"}`, asst), code: CodeSpecialToken},
-	{name: "too long", rules: Rules{Limit: 4, Count: countMessages, Model: "m"}, line: chat("", sys, usr, asst, usr, asst), code: CodeTooManyTokens, in: "5 tokens, over the 4-token limit of m"},
+	{name: "too long", rules: Rules{Limit: 4, Count: countMessages, Model: "m"}, line: chat("", sys, usr, asst, usr, asst), code: CodeTooManyTokens, in: "has 5 tokens, over the 4-token limit of m"},
+	{name: "too long, not counted to the end", rules: Rules{Limit: 2, Count: countStops, Model: "m"}, line: chat("", sys, usr, asst, usr, asst), code: CodeTooManyTokens, in: "has at least 3 tokens, over the 2-token limit of m"},
 	{name: "not json answer", rules: Rules{AnswerJSON: true}, line: chat("", sys, usr, `{"role":"assistant","content":"db.x.find("}`), code: CodeAnswerNotJSON, path: "messages[2].content"},
 	{name: "not json completion", rules: Rules{AnswerJSON: true}, line: `{"prompt":"p","completion":"nope"}`, code: CodeAnswerNotJSON, path: "completion"},
 	{name: "not json preferred", rules: Rules{AnswerJSON: true}, line: pref(usr, asst, `{"role":"assistant","content":"{}"}`), code: CodeAnswerNotJSON, path: "preferred_output[0].content"},
@@ -171,9 +185,9 @@ func TestCodes(t *testing.T) {
 }
 
 // TestEveryCodeTested keeps the table above in step with Codes. The reader
-// reports line_too_long, and Finish the file-level codes (tested below).
+// reports line_too_long and not_utf8_file, and Finish the file-level codes (tested below).
 func TestEveryCodeTested(t *testing.T) {
-	tested := map[string]bool{CodeLineTooLong: true, CodeTooFew: true, CodeSystemPromptDiffers: true}
+	tested := map[string]bool{CodeLineTooLong: true, CodeNotUTF8File: true, CodeTooFew: true, CodeSystemPromptDiffers: true}
 	for _, tc := range codeCases {
 		tested[tc.code] = true
 	}
@@ -206,6 +220,9 @@ var validLines = []struct {
 	{"reinforcement", Rules{}, `{"messages":[{"role":"developer","content":"D"},` + usr + `],"reference_answer":"42","tools":[]}`},
 	{"reinforcement by extra key", Rules{}, `{"messages":[` + usr + `],"reference_answer":"42"}`},
 	{"completion", Rules{}, `{"prompt":"2+2 ->","completion":" 4\n"}`},
+	{"chat with metadata", Rules{}, chat(`"metadata":{"db_id":"shop","n":[1]}`, sys, usr, asst)},
+	{"preference with metadata", Rules{}, `{"input":{"messages":[` + sys + `,` + usr + `]},"preferred_output":[` + asst + `],"non_preferred_output":[{"role":"assistant","content":"B"}],"metadata":{}}`},
+	{"completion with metadata", Rules{}, `{"prompt":"p","completion":"c","metadata":{"k":"v"}}`},
 	{"empty prompt", Rules{}, `{"prompt":"","completion":"c"}`},
 	{"json answer", Rules{AnswerJSON: true}, chat("", sys, usr, `{"role":"assistant","content":"{\"find\":{}}"}`)},
 	{"under the limit", Rules{Limit: 3, Count: countMessages}, chat("", sys, usr, asst)},
@@ -240,7 +257,7 @@ func TestStrictPromotesWarnings(t *testing.T) {
 
 func TestShortLinesAreNotCounted(t *testing.T) {
 	counted := 0
-	v := NewValidator(Rules{Limit: 1000, Count: func(*Example) int { counted++; return 5000 }}, "f")
+	v := NewValidator(Rules{Limit: 1000, Count: func(*Example, int) (int, bool) { counted++; return 5000, true }}, "f")
 	v.Line(1, []byte(chat("", sys, usr, asst)))
 	if counted != 0 {
 		t.Errorf("a %d-byte line was tokenized for a limit of 1000", len(chat("", sys, usr, asst)))
@@ -287,7 +304,7 @@ func TestFinish(t *testing.T) {
 		message string
 	}{
 		{"enough", 2, []string{prompt("a"), prompt("b")}, nil, ""},
-		{"too few", 3, []string{prompt("a"), prompt("a2"), `[]`}, []string{"too_few_examples@0"}, "2 valid examples; OpenAI requires at least 3"},
+		{"too few", 3, []string{prompt("a"), prompt("a2"), `[]`}, []string{"too_few_examples@0"}, "2 valid examples; a training file needs at least 3"},
 		{"one odd prompt", 0, []string{prompt("a"), prompt("a" + " "), prompt("b"), prompt("a")}, nil, ""},
 		{"minority prompt", 0, []string{chat("", `{"role":"system","content":"usual"}`, usr, asst), chat("", `{"role":"system","content":"usual"}`, usr, `{"role":"assistant","content":"B"}`), chat("", `{"role":"system","content":"odd"}`, usr, asst), chat("", `{"role":"system","content":"usual"}`, usr, `{"role":"assistant","content":"C"}`)},
 			[]string{"system_prompt_differs@3"}, `"odd" (1 example: line 3) differs from the file's usual one "usual" (3 of 4 examples, first at line 1)`},
@@ -323,6 +340,8 @@ func TestDetectFormat(t *testing.T) {
 		{chat("", sys, usr, asst), FormatChat},
 		{chat(`"id":1`, sys, usr, asst), FormatChat}, // a system message marks chat: the key is a mistake
 		{chat(`"answer":"42"`, usr), FormatReinforcement},
+		{chat(`"metadata":{"db_id":"x"}`, usr, asst), FormatChat}, // metadata is not a grader's field
+		{chat(`"metadata":{},"answer":"42"`, usr), FormatReinforcement},
 		{chat("", `{"role":"developer","content":"D"}`, usr), FormatReinforcement},
 		{pref(usr, asst, asst), FormatPreference},
 		{`{"preferred_output":[]}`, FormatPreference},

@@ -2,7 +2,6 @@ package tokenize
 
 import (
 	"bytes"
-	"container/heap"
 	"encoding/base64"
 	"fmt"
 	"math"
@@ -48,6 +47,7 @@ func loadRanks(name string) (*rankTable, error) {
 		if err != nil || r > rankMask {
 			return nil, fmt.Errorf("%s: bad rank in %q", name, line)
 		}
+		t.maxLen = max(t.maxLen, n)
 		if n <= shortMax {
 			t.putShort(unsafe.String(&tok[0], n), uint32(r))
 			continue
@@ -151,10 +151,10 @@ func (m *mergeState) mergeCountHeap(ranks *rankTable, piece string) int {
 			h = append(h, pair{rank: r, start: int32(i)})
 		}
 	}
-	heap.Init(&h)
+	h.init()
 	count := n
-	for h.Len() > 0 {
-		p := heap.Pop(&h).(pair)
+	for len(h) > 0 {
+		p := h.pop()
 		i := p.start
 		if parts[i].prev == -2 || parts[i].rank != p.rank {
 			continue // merged away, or its pair changed since
@@ -168,14 +168,14 @@ func (m *mergeState) mergeCountHeap(ranks *rankTable, piece string) int {
 		if r := pairRank(i); true {
 			parts[i].rank = r
 			if r != noRank {
-				heap.Push(&h, pair{rank: r, start: i})
+				h.push(pair{rank: r, start: i})
 			}
 		}
 		if k := parts[i].prev; k >= 0 {
 			r := pairRank(k)
 			parts[k].rank = r
 			if r != noRank {
-				heap.Push(&h, pair{rank: r, start: k})
+				h.push(pair{rank: r, start: k})
 			}
 		}
 	}
@@ -188,17 +188,59 @@ type pair struct {
 	start int32
 }
 
+// pairHeap is a binary min-heap of pairs by (rank, start), written out
+// rather than through container/heap, whose interface boxes every pair
+// that is pushed or popped.
 type pairHeap []pair
 
-func (h pairHeap) Len() int { return len(h) }
-func (h pairHeap) Less(a, b int) bool {
-	return h[a].rank < h[b].rank || h[a].rank == h[b].rank && h[a].start < h[b].start
+func (p pair) less(q pair) bool {
+	return p.rank < q.rank || p.rank == q.rank && p.start < q.start
 }
-func (h pairHeap) Swap(a, b int) { h[a], h[b] = h[b], h[a] }
-func (h *pairHeap) Push(x any)   { *h = append(*h, x.(pair)) }
-func (h *pairHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+
+func (h pairHeap) init() {
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		h.down(i)
+	}
+}
+
+func (h *pairHeap) push(p pair) {
+	*h = append(*h, p)
+	s := *h
+	i := len(s) - 1
+	for i > 0 {
+		up := (i - 1) / 2
+		if !s[i].less(s[up]) {
+			break
+		}
+		s[i], s[up] = s[up], s[i]
+		i = up
+	}
+}
+
+func (h *pairHeap) pop() pair {
+	s := *h
+	top := s[0]
+	last := len(s) - 1
+	s[0] = s[last]
+	*h = s[:last]
+	h.down(0)
+	return top
+}
+
+func (h pairHeap) down(i int) {
+	for {
+		l := 2*i + 1
+		if l >= len(h) {
+			return
+		}
+		m := l
+		if r := l + 1; r < len(h) && h[r].less(h[l]) {
+			m = r
+		}
+		if !h[m].less(h[i]) {
+			return
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
 }

@@ -141,3 +141,62 @@ func TestCloneAndMemo(t *testing.T) {
 		t.Error("clone differs")
 	}
 }
+
+func TestCountUpTo(t *testing.T) {
+	o, c := encodings(t)
+	long := strings.Repeat("a", 1<<20)
+	texts := []string{"", "a", "Hello, world! How are you?", strings.Repeat("the cat ", 500), long, "x " + long + " y"}
+	for _, enc := range []*Encoding{o, c} {
+		for _, s := range texts {
+			full := enc.Count(s)
+			for _, limit := range []int{0, 1, 5, full - 1, full, full + 1, 10 * full} {
+				if limit < 0 {
+					continue
+				}
+				got := enc.CountUpTo(s, limit)
+				if full <= limit && got != full || full > limit && (got <= limit || got > full) {
+					t.Errorf("%s: CountUpTo(%d bytes, %d) = %d, count %d", enc.Name(), len(s), limit, got, full)
+				}
+			}
+		}
+		// A piece that cannot fit is not counted: its lower bound is its
+		// length over the longest token's.
+		if got, full := enc.CountUpTo(long, 100), enc.Count(long); got >= full || got != len(long)/enc.ranks.maxLen {
+			t.Errorf("%s: CountUpTo(1 MiB of a, 100) = %d, count %d: it counted", enc.Name(), got, full)
+		}
+	}
+}
+
+func TestExampleUpTo(t *testing.T) {
+	c, err := New("gpt-4o-mini")
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("ab", 40000)
+	lines := []string{
+		cookbookMessages,
+		cookbookTools,
+		`{"messages":[{"role":"user","content":"` + long + `"},{"role":"assistant","content":"` + long + `"}]}`,
+		`{"prompt":"` + long + `","completion":"done"}`,
+	}
+	for _, line := range lines {
+		ex := decode(t, line)
+		full := c.Example(ex).Total
+		for _, limit := range []int{0, 3, 50, full - 1, full, full + 100} {
+			c := c.Clone() // nothing remembered from the full count
+			n, exact := c.ExampleUpTo(ex, limit)
+			switch {
+			case full <= limit && (n != full || !exact):
+				t.Errorf("ExampleUpTo(%d-token example, %d) = %d, %v", full, limit, n, exact)
+			case full > limit && !exact && (n <= limit || n > full):
+				t.Errorf("ExampleUpTo(%d-token example, %d) = %d, inexact", full, limit, n)
+			case exact && n != full:
+				t.Errorf("ExampleUpTo(%d-token example, %d) = %d, said to be exact", full, limit, n)
+			}
+			// What a bounded count remembers is exact.
+			if again := c.Example(ex).Total; again != full {
+				t.Fatalf("after ExampleUpTo(.., %d), Example = %d, was %d", limit, again, full)
+			}
+		}
+	}
+}

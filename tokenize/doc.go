@@ -20,6 +20,22 @@
 // corpus in testdata, and against pkoukk/tiktoken-go by differential tests
 // and a fuzz target.
 //
+// Time and memory are linear in the length of the text, however it is
+// written. The split is a single forward scan (a run of upper-case letters
+// is scanned twice), and each piece is merged by an exact method chosen
+// by its length: tiktoken's own scan for pieces under 256 bytes (the
+// common case, which is also cached), a heap of pairs, O(n log n), up to
+// 4 KiB, and from there the backtracking encoder of the bpe crate of
+// github.com/github/rust-gems, linear, with one bit a byte and
+// four bytes a token of memory. Its tables (about 20 MB for o200k_base)
+// are built on the first such piece. A line of 64 MiB of one letter, or of
+// 16M emoji, each a single piece, is counted in a few seconds;
+// BenchmarkLongLine and scripts/bench-long measure it.
+//
+// CountUpTo and Counter.ExampleUpTo stop once a count is past a limit, and
+// do not count a piece whose length alone takes it past: what a validator
+// needs to know of an example over the model's limit.
+//
 // Memory is bounded: a Counter keeps a fixed-size memo of whole strings and
 // a piece cache that is dropped when full.
 //

@@ -13,6 +13,9 @@ type Encoding struct {
 	ranks *rankTable
 	split func(s string, i int) int
 	pool  sync.Pool // of *state, for Count
+
+	vocabOnce sync.Once
+	vocab     *vocab // for long pieces, built on the first one
 }
 
 var (
@@ -66,6 +69,7 @@ func (e *Encoding) Count(s string) int {
 // bounded cache of the counts of pieces that are not single tokens.
 type state struct {
 	merge  mergeState
+	long   backtrack
 	pieces map[string]int32
 }
 
@@ -78,6 +82,17 @@ const (
 
 func newState() *state { return &state{pieces: make(map[string]int32, 1024)} }
 
+// CountUpTo returns Count(s) when that is at most limit. Otherwise it
+// returns a number above limit and at most Count(s): it stops once the
+// count is past limit, and a piece so long that it must pass it is not
+// counted at all.
+func (e *Encoding) CountUpTo(s string, limit int) int {
+	st := e.pool.Get().(*state)
+	n := e.countUpTo(st, s, limit)
+	e.pool.Put(st)
+	return n
+}
+
 func (e *Encoding) count(st *state, s string) int {
 	n := 0
 	for i := 0; i < len(s); {
@@ -88,12 +103,39 @@ func (e *Encoding) count(st *state, s string) int {
 	return n
 }
 
+func (e *Encoding) countUpTo(st *state, s string, limit int) int {
+	n := 0
+	for i := 0; i < len(s) && n <= limit; {
+		j := e.split(s, i)
+		if least := (j - i + e.ranks.maxLen - 1) / e.ranks.maxLen; least > limit-n {
+			return n + least
+		}
+		n += e.pieceCount(st, s[i:j])
+		i = j
+	}
+	return n
+}
+
+// backtrackFrom is the piece length from which the backtracking encoder
+// counts. Below it the heap merge's n log n and 32 bytes a byte cost
+// little, and its tables need not be built: pieces that long are rare in
+// text with word breaks.
+const backtrackFrom = 4096
+
+func (e *Encoding) longVocab() *vocab {
+	e.vocabOnce.Do(func() { e.vocab = newVocab(e.ranks) })
+	return e.vocab
+}
+
 func (e *Encoding) pieceCount(st *state, piece string) int {
 	if len(piece) == 1 {
 		return 1
 	}
 	if _, ok := e.ranks.get(piece); ok {
 		return 1
+	}
+	if len(piece) >= backtrackFrom {
+		return st.long.count(e.longVocab(), piece)
 	}
 	if len(piece) > pieceCacheMaxLen {
 		return st.merge.mergeCount(e.ranks, piece)

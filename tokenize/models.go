@@ -2,6 +2,7 @@ package tokenize
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -49,6 +50,28 @@ var (
 		{"babbage-002", cl100k, 16384, 0.40, sft, priceDate, nil},
 	}
 )
+
+// PriceListDate is the date of the price list the built-in prices are
+// from, for --help to state: prices change, and --price overrides them.
+func PriceListDate() string { return priceDate }
+
+// WithPrice returns m priced at usdPerMTok per million training tokens
+// instead of the table's price, as given on the command line; PriceDate is
+// then empty, the price being nobody's list.
+func (m Model) WithPrice(usdPerMTok float64) Model {
+	m.TrainingUSDPerMTok, m.PriceDate = usdPerMTok, ""
+	return m
+}
+
+// ParsePrice reads a --price value: US dollars per million training tokens,
+// above 0, with or without a leading "$".
+func ParsePrice(s string) (float64, error) {
+	usd, err := strconv.ParseFloat(strings.TrimPrefix(s, "$"), 64)
+	if err != nil || !(usd > 0 && usd <= 1e6) {
+		return 0, fmt.Errorf("--price %q: want US dollars per million training tokens, such as 3 or 0.40", s)
+	}
+	return usd, nil
+}
 
 // Models returns every fine-tunable model, newest families first. The
 // slice is a copy.

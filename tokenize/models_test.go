@@ -118,3 +118,24 @@ func TestLookupInferencePrice(t *testing.T) {
 		t.Errorf("USD = %v, want 0.90", got)
 	}
 }
+
+func TestParsePrice(t *testing.T) {
+	for in, want := range map[string]float64{"3": 3, "$25": 25, "0.40": 0.4, "1e1": 10} {
+		if got, err := ParsePrice(in); err != nil || got != want {
+			t.Errorf("ParsePrice(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "0", "-3", "abc", "3 dollars", "NaN", "1e9", "3x"} {
+		if _, err := ParsePrice(in); err == nil {
+			t.Errorf("ParsePrice(%q) succeeded", in)
+		}
+	}
+	m, _ := LookupModel("gpt-4o-mini")
+	p := m.WithPrice(4.5)
+	if p.TrainingUSDPerMTok != 4.5 || p.PriceDate != "" || m.TrainingUSDPerMTok != 3 {
+		t.Errorf("WithPrice: %+v (from %+v)", p, m)
+	}
+	if PriceListDate() != m.PriceDate {
+		t.Errorf("PriceListDate %s, the table's %s", PriceListDate(), m.PriceDate)
+	}
+}

@@ -14,6 +14,9 @@ type rankTable struct {
 	shift uint // 64 - log2(len(slots))
 	slots []rankSlot
 	long  map[string]uint32
+	// maxLen is the length of the longest token: a piece has at least
+	// len/maxLen tokens, which decides a bounded count without counting.
+	maxLen int
 }
 
 type rankSlot struct {

@@ -65,6 +65,9 @@ func (c *Counter) function(f *jsonl.Function) int {
 			n += c.Text(p.name + ":" + p.typ + ":" + strings.TrimSuffix(p.desc, "."))
 		}
 	}
+	if c.bounded && c.budget < 0 {
+		return n // a lower bound: the count stopped inside it
+	}
 	if c.tools == nil || len(c.tools) >= toolsMaxEntries {
 		c.tools = make(map[string]int, 16)
 	}

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"text/template"
 
@@ -63,13 +64,26 @@ type builder struct {
 	system           string         // empty: no system turn
 	user             *template.Template
 	format           answerFormat
-	guessed          string // what was guessed, for the caller to announce
+	trim             bool             // strip white space around answers
+	keep             []fieldpath.Path // fields carried into each example's metadata
+	guessed          string           // what was guessed, for the caller to announce
+	guessedWhy       string           // and why, with the other candidates
 }
 
-// newBuilder parses the user template, if any.
-func newBuilder(question, answer, system, userTemplate string) (*builder, error) {
+// newBuilder parses the field paths and the user template, if any.
+func newBuilder(question, answer, system, userTemplate string, keep []string) (*builder, error) {
 	b := &builder{system: system, format: answerFormats["keep"]}
 	var err error
+	for _, k := range keep {
+		p, err := fieldpath.Parse(k)
+		if err != nil {
+			return nil, cli.Errorf(cli.ExitUsage, "--keep: %v", err)
+		}
+		if slices.ContainsFunc(b.keep, func(q fieldpath.Path) bool { return q.String() == k }) {
+			return nil, cli.Errorf(cli.ExitUsage, "--keep %s is given twice", k)
+		}
+		b.keep = append(b.keep, p)
+	}
 	if question != "" {
 		if b.question, err = fieldpath.Parse(question); err != nil {
 			return nil, cli.Errorf(cli.ExitUsage, "--question: %v", err)
@@ -94,8 +108,11 @@ func toJSON(v any) (string, error) {
 	return string(b), err
 }
 
-// guess picks the fields not given from the names of the first record's
-// keys. It fails with a usage error when the names leave the choice open.
+// guess picks the fields not given from the first record. The answer is
+// the field whose value reads as a MongoDB query, the one with an answer's
+// name among them first; failing that, the one with an answer's name. The
+// question is the field with a question's name. It fails with a usage error
+// when that leaves the choice open.
 func (b *builder) guess(raw []byte) error {
 	if !b.question.IsZero() && !b.answer.IsZero() {
 		return nil
@@ -105,44 +122,135 @@ func (b *builder) guess(raw []byte) error {
 		return err
 	}
 	keys := make([]string, 0, len(obj))
+	var queries []string // fields whose value reads as a MongoDB query
 	for k := range obj {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
+	for _, k := range keys {
+		if readsAsQuery(obj[k]) {
+			queries = append(queries, k)
+		}
+	}
+	var question, answer string
+	if !b.question.IsZero() {
+		question = b.question.String()
+	}
+	if !b.answer.IsZero() {
+		answer = b.answer.String()
+	}
 	var said []string
-	pick := func(p *fieldpath.Path, flag, what string, names []string) error {
-		if !p.IsZero() {
-			return nil
-		}
-		var found []string
-		for _, n := range names {
-			for _, k := range keys {
-				if strings.EqualFold(k, n) && !slices.Contains(found, k) {
-					found = append(found, k)
-				}
+	if answer == "" {
+		named := byName(keys, answerNames, question)
+		var others []string
+		why := "from the field names"
+		switch best := queries; {
+		case len(best) > 0:
+			if both := intersect(named, queries); len(both) > 0 {
+				best = both
 			}
-		}
-		switch len(found) {
-		case 1:
-			*p = fieldpath.MustParse(found[0])
-			said = append(said, fmt.Sprintf("%s field %q", what, found[0]))
-			return nil
-		case 0:
-			return cli.Errorf(cli.ExitUsage, "no %s field among the record's fields (%s); choose one with %s PATH",
-				what, strings.Join(keys, ", "), flag)
+			if len(best) > 1 {
+				return cli.Errorf(cli.ExitUsage, "several fields read as MongoDB queries and could be the answer (%s); choose one with --answer PATH",
+					strings.Join(best, ", "))
+			}
+			answer, why = best[0], "by its value, which reads as a MongoDB query"
+			others = union(named, queries)
+		case len(named) == 1:
+			answer = named[0]
+		case len(named) == 0:
+			return cli.Errorf(cli.ExitUsage, "no answer field among the record's fields (%s); choose one with --answer PATH",
+				strings.Join(keys, ", "))
 		default:
-			return cli.Errorf(cli.ExitUsage, "several fields could be the %s (%s); choose one with %s PATH",
-				what, strings.Join(found, ", "), flag)
+			return cli.Errorf(cli.ExitUsage, "several fields could be the answer (%s); choose one with --answer PATH",
+				strings.Join(named, ", "))
 		}
+		b.guessedWhy = "guessed " + why
+		others = slices.DeleteFunc(others, func(k string) bool { return k == answer || k == question })
+		if len(others) > 0 {
+			b.guessedWhy += "; the answer could also be " + quoteAll(others)
+		}
+		said = append(said, fmt.Sprintf("answer field %q", answer))
+		b.answer = fieldpath.MustParse(answer)
 	}
-	if err := pick(&b.question, "--question", "question", questionNames); err != nil {
-		return err
-	}
-	if err := pick(&b.answer, "--answer", "answer", answerNames); err != nil {
-		return err
+	if question == "" {
+		// A field that reads as a query is no question.
+		named := slices.DeleteFunc(byName(keys, questionNames, answer), func(k string) bool { return slices.Contains(queries, k) })
+		switch len(named) {
+		case 1:
+			question = named[0]
+		case 0:
+			return cli.Errorf(cli.ExitUsage, "no question field among the record's fields (%s); choose one with --question PATH",
+				strings.Join(keys, ", "))
+		default:
+			return cli.Errorf(cli.ExitUsage, "several fields could be the question (%s); choose one with --question PATH",
+				strings.Join(named, ", "))
+		}
+		said = append([]string{fmt.Sprintf("question field %q", question)}, said...)
+		if b.guessedWhy == "" {
+			b.guessedWhy = "guessed from the field names"
+		}
+		b.question = fieldpath.MustParse(question)
 	}
 	b.guessed = strings.Join(said, " and ")
 	return nil
+}
+
+// readsAsQuery reports whether a field's value is a string that reads as a
+// MongoDB query in code: a db call or a script that uses db. A bare JSON
+// object would pass as a filter, so objects do not count.
+func readsAsQuery(raw json.RawMessage) bool {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || raw[0] != '"' {
+		return false
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return false
+	}
+	q, err := mongoquery.Parse(s)
+	return err == nil && (q.Collection != "" || q.Form == mongoquery.FormScript)
+}
+
+// byName returns the keys whose name (any case) is one of names, in the
+// order of names, leaving out the one already taken.
+func byName(keys, names []string, taken string) []string {
+	var found []string
+	for _, n := range names {
+		for _, k := range keys {
+			if strings.EqualFold(k, n) && k != taken && !slices.Contains(found, k) {
+				found = append(found, k)
+			}
+		}
+	}
+	return found
+}
+
+func intersect(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func union(a, b []string) []string {
+	out := slices.Clone(a)
+	for _, x := range b {
+		if !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func quoteAll(s []string) string {
+	q := make([]string, len(s))
+	for i, x := range s {
+		q[i] = strconv.Quote(x)
+	}
+	return strings.Join(q, ", ")
 }
 
 // build returns the examples of one record: one per question string.
@@ -160,6 +268,9 @@ func (b *builder) build(raw []byte) ([]jsonl.Example, *problem) {
 		p.Path = where
 		return nil, p
 	}
+	if b.trim {
+		answer = strings.TrimSpace(answer)
+	}
 	if strings.TrimSpace(answer) == "" {
 		return nil, &problem{Code: "empty_field", Path: where, Message: "the answer is empty"}
 	}
@@ -170,6 +281,10 @@ func (b *builder) build(raw []byte) ([]jsonl.Example, *problem) {
 		if err := d.Decode(&data); err != nil {
 			return nil, &problem{Code: "invalid_json", Message: err.Error()}
 		}
+	}
+	meta, p := b.metadata(raw)
+	if p != nil {
+		return nil, p
 	}
 	out := make([]jsonl.Example, 0, len(questions))
 	for _, q := range questions {
@@ -189,9 +304,34 @@ func (b *builder) build(raw []byte) ([]jsonl.Example, *problem) {
 		msgs = append(msgs,
 			jsonl.Message{Role: "user", Content: jsonl.TextContent(user)},
 			jsonl.Message{Role: "assistant", Content: jsonl.TextContent(answer)})
-		out = append(out, jsonl.Example{Messages: msgs})
+		out = append(out, jsonl.Example{Messages: msgs, Metadata: meta})
 	}
 	return out, nil
+}
+
+// metadata returns the object of the fields to keep, named as they were
+// given to --keep, their values as written; nil when none are kept.
+func (b *builder) metadata(raw []byte) (json.RawMessage, *problem) {
+	if len(b.keep) == 0 {
+		return nil, nil
+	}
+	var m bytes.Buffer
+	m.WriteByte('{')
+	for i, k := range b.keep {
+		v, where, err := fieldpath.Lookup(raw, k)
+		if err != nil {
+			return nil, lookupProblem(where, err)
+		}
+		if i > 0 {
+			m.WriteByte(',')
+		}
+		key, _ := jsonl.Marshal(k.String())
+		m.Write(key)
+		m.WriteByte(':')
+		m.Write(compact(v))
+	}
+	m.WriteByte('}')
+	return m.Bytes(), nil
 }
 
 // questions returns the question strings of a record: the string, or each
@@ -254,11 +394,15 @@ func lookupProblem(where string, err error) *problem {
 type job struct {
 	build                  *builder
 	from                   string
+	delimiter              rune // 0: detected per CSV input
 	out                    *jsonl.Writer
 	rejects                *jsonl.Writer // nil without --rejects
 	rejectsFile            *cli.AtomicFile
 	report                 func(error)  // prints one diagnostic
 	notice                 func(string) // prints the field choice
+	repeats                cli.Repeats  // thins out the same mistake on every record
+	probe                  *probe       // nil once the named fields are known to exist
+	progress               *cli.Progress
 	records, examples, bad int
 	notJSON                int // bad records that are not JSON (or not UTF-8) at all
 }
@@ -272,7 +416,7 @@ func (j *job) run(inputs []string, stdin io.Reader) error {
 		if err != nil {
 			return err
 		}
-		err = readRecords(rc, name, j.from, j.record)
+		err = readRecords(j.progress.Reader(rc), name, j.from, j.delimiter, j.record)
 		rc.Close()
 		if err != nil {
 			return err
@@ -288,7 +432,16 @@ func (j *job) record(rec *record) error {
 		if err := j.build.guess(rec.Raw); err != nil {
 			return err
 		}
-		j.notice(fmt.Sprintf("%s: using %s (guessed from the field names)", rec.File, j.build.guessed))
+		j.notice(fmt.Sprintf("%s: using %s (%s)", rec.File, j.build.guessed, j.build.guessedWhy))
+	}
+	if p == nil && j.probe != nil {
+		done, err := j.probe.look(rec.File, rec.Raw)
+		if err != nil {
+			return err
+		}
+		if done {
+			j.release()
+		}
 	}
 	var exs []jsonl.Example
 	if p == nil {
@@ -299,8 +452,14 @@ func (j *job) record(rec *record) error {
 		if p.Code == "invalid_json" || p.Code == "invalid_utf8" {
 			j.notJSON++
 		}
-		j.report(rec.Err(p))
-		if j.rejects != nil {
+		if j.repeats.Show(p.Code, p.Path) {
+			if j.probe != nil {
+				j.probe.held = append(j.probe.held, rec.Err(p))
+			} else {
+				j.report(rec.Err(p))
+			}
+		}
+		if j.rejects != nil && rec.Raw != nil {
 			line := rec.Raw // a JSONL line is kept byte for byte
 			if rec.Index >= 0 {
 				line = oneLine(line)
@@ -316,6 +475,30 @@ func (j *job) record(rec *record) error {
 		j.examples++
 	}
 	return nil
+}
+
+// release prints the diagnostics held back while the named fields were
+// being looked for, now that they are known to exist.
+func (j *job) release() {
+	for _, err := range j.probe.held {
+		j.report(err)
+	}
+	j.probe = nil
+}
+
+// named lists the fields given by flags, for the probe.
+func (b *builder) named(f *flags) []probeField {
+	var fs []probeField
+	if f.Question != "" {
+		fs = append(fs, probeField{flag: "--question", path: b.question})
+	}
+	if f.Answer != "" {
+		fs = append(fs, probeField{flag: "--answer", path: b.answer})
+	}
+	for _, k := range b.keep {
+		fs = append(fs, probeField{flag: "--keep", path: k})
+	}
+	return fs
 }
 
 // newJob checks the flags and sets up the output.
@@ -343,14 +526,22 @@ func newJob(f *flags, stdout io.Writer, report func(error)) (*job, error) {
 		}
 		tmpl = b
 	}
-	b, err := newBuilder(f.Question, f.Answer, system, tmpl)
+	b, err := newBuilder(f.Question, f.Answer, system, tmpl, f.Keep)
 	if err != nil {
 		return nil, err
 	}
-	j := &job{build: b, from: f.From, out: jsonl.NewWriter(stdout), report: report}
+	b.trim = f.Trim
+	delimiter, err := parseDelimiter(f.Delimiter)
+	if err != nil {
+		return nil, err
+	}
+	if delimiter != 0 && f.From == fromAuto {
+		f.From = fromCSV
+	}
+	j := &job{build: b, from: f.From, delimiter: delimiter, out: jsonl.NewWriter(stdout), report: report, probe: newProbe(b.named(f))}
 	if f.Rejects != "" {
 		if j.rejectsFile, err = cli.CreateAtomic(f.Rejects); err != nil {
-			return nil, cli.WithCode(cli.ExitUsage, fmt.Errorf("--rejects: %w", err))
+			return nil, cli.WithCode(cli.ExitUsage, fmt.Errorf("--rejects %w", err))
 		}
 		j.rejects = jsonl.NewWriter(j.rejectsFile)
 	}
@@ -375,6 +566,13 @@ func readFlagFile(flag, path string) (string, error) {
 // finish flushes the outputs and turns the run's outcome into its error:
 // the one that stopped it, or a summary of the bad records (exit 1).
 func (j *job) finish(err error) error {
+	if err == nil && j.probe != nil {
+		if j.probe.records > 0 {
+			err = j.probe.err() // fewer records than probeRecords, none with the field
+		} else {
+			j.release()
+		}
+	}
 	if ferr := j.out.Flush(); err == nil {
 		err = ferr
 	}
@@ -392,11 +590,13 @@ func (j *job) finish(err error) error {
 	}
 	if err == nil && j.bad > 0 {
 		good := j.records - j.bad
-		return cli.Errorf(cli.ExitDataError, "%d bad %s skipped; %d %s from %d %s", j.bad, plural(j.bad, "record"),
-			j.examples, plural(j.examples, "example"), good, plural(good, "record"))
+		return cli.Errorf(cli.ExitDataError, "%s skipped; %s from %s", count(j.bad, "bad record"), count(j.examples, "example"), count(good, "record"))
 	}
 	return err
 }
+
+// count writes "1 record", "4,043 records".
+func count(n int, s string) string { return cli.Thousands(int64(n)) + " " + plural(n, s) }
 
 func plural(n int, s string) string {
 	if n == 1 {

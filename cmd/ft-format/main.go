@@ -11,6 +11,7 @@
 //
 //	ft-format [--question PATH] [--answer PATH] [--system TEXT | --system-file FILE | --no-system]
 //	          [--user-template TEXT] [--answer-format keep|json|mongosh] [--from json|jsonl|csv]
+//	          [--delimiter C] [--keep PATH]... [--trim]
 //	          [--rejects FILE] [FILE...]
 package main
 
@@ -31,7 +32,11 @@ type flags struct {
 	UserTemplate     string   `help:"Go text/template for the user turn over the record's fields; {{.question}} is the question." placeholder:"TEXT" xor:"template"`
 	UserTemplateFile string   `help:"Read the user template from FILE." placeholder:"FILE" xor:"template"`
 	AnswerFormat     string   `help:"Answers as written (keep), or rewritten as MongoDB queries in canonical JSON (json) or mongosh code (mongosh); an answer that cannot be rewritten is a bad record." enum:"keep,json,mongosh" default:"keep"`
+	Trim             bool     `help:"Strip leading and trailing white space (such as a final newline) from each answer."`
+	Keep             []string `help:"Carry the field at PATH into each example's metadata object, as metadata.PATH (repeatable); ft-split --group-by reads it, ft-upload leaves it out." placeholder:"PATH" sep:"none"`
 	From             string   `help:"Input format: auto detects it from the first character (json, jsonl or csv)." enum:"auto,json,jsonl,csv" default:"auto"`
+	Delimiter        string   `help:"CSV field separator: one character, or tab (default: from the header row, tab for .tsv; one of , ; tab |). Implies --from csv." placeholder:"C"`
+	Quiet            bool     `help:"Show no progress line on a terminal." short:"q"`
 	Rejects          string   `help:"Write the bad records to FILE, one JSON line each." placeholder:"FILE"`
 	Files            []string `arg:"" optional:"" help:"Input files; none or - means stdin."`
 	cli.VersionFlag  `embed:""`
@@ -39,13 +44,16 @@ type flags struct {
 
 var help = cli.Help{
 	Summary: "Turn question/query records (JSON array, JSONL or CSV) into chat fine-tuning JSONL.\n\n" +
-		"Without --question or --answer, the field is the one whose name (any case) is question, nl_query, " +
-		"nlQuery, nl_queries, intent, prompt or input, and query, mql, dbQuery, output, answer or completion; " +
-		"none or more than one such field in the first record is a usage error.",
+		"Without --answer, the answer is the field of the first record whose value reads as a MongoDB query " +
+		"(a db call), one named as below first; failing that, the field named query, mql, dbQuery, output, answer " +
+		"or completion (any case). Without --question, it is the field named question, nl_query, nlQuery, " +
+		"nl_queries, intent, prompt or input. The choice and the other candidates are said on stderr; a choice " +
+		"left open is a usage error.",
 	Examples: []string{
 		"ft-format pairs.json | ft-split --val val.jsonl > train.jsonl",
 		"ft-format --question intent --answer output --user-template $'Collection: {{.schema.collection}}\\n{{.question}}' eval.jsonl",
 		"ft-format --from csv --no-system --rejects bad.jsonl < pairs.csv | head -1",
+		"ft-format --keep db_id --trim train.json | ft-split --group-by metadata.db_id --val val.jsonl > train.jsonl",
 	},
 }
 
@@ -56,16 +64,40 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if code, ok := cli.Parse(name, &f, help, args, stdout, stderr); !ok {
 		return code
 	}
-	report := func(err error) { cli.Report(stderr, name, err) }
+	// Examples written to the terminal would be torn by a status line.
+	progress := cli.NewProgress(stderr, name, f.Files, f.Quiet || cli.IsTerminal(stdout))
+	report := func(err error) { progress.Done(); cli.Report(stderr, name, err) }
+	// The files of --system-file and --user-template-file are inputs too.
+	inputs := append(cli.Inputs(f.Files), nonEmpty(f.SystemFile, f.UserTemplateFile)...)
+	if err := cli.CheckOutputs(inputs, stdin, cli.Output{Flag: "--rejects", Path: f.Rejects}); err != nil {
+		return cli.Report(stderr, name, err)
+	}
+	if err := cli.CheckStdout(cli.Inputs(f.Files), stdout); err != nil {
+		return cli.Report(stderr, name, err)
+	}
 	j, err := newJob(&f, stdout, report)
 	if err != nil {
 		return cli.Report(stderr, name, err)
 	}
 	j.build.format = answerFormats[f.AnswerFormat]
-	j.notice = func(s string) { cli.Warnf(stderr, name, "%s", s) }
+	j.progress = progress
+	cli.HintStdin(stderr, name, "records (a JSON array, JSONL or CSV)", f.Files, stdin)
+	j.notice = func(s string) { progress.Done(); cli.Warnf(stderr, name, "%s", s) }
 	err = j.finish(j.run(cli.Inputs(f.Files), stdin))
+	progress.Done()
+	j.repeats.Flush(stderr, name)
 	if err == nil {
-		cli.Warnf(stderr, name, "%d %s from %d %s", j.examples, plural(j.examples, "example"), j.records, plural(j.records, "record"))
+		cli.Warnf(stderr, name, "%s from %s", count(j.examples, "example"), count(j.records, "record"))
 	}
 	return cli.Report(stderr, name, err)
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }

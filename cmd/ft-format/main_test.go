@@ -10,6 +10,8 @@ import (
 	"github.com/goccy/go-json"
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/ft-tools/ft/cmd/internal/scriptfiles"
+
 	"github.com/ft-tools/ft/cmd/internal/cli"
 	"github.com/ft-tools/ft/jsonl"
 )
@@ -21,7 +23,8 @@ func TestMain(m *testing.M) {
 }
 
 func TestScript(t *testing.T) {
-	testscript.Run(t, testscript.Params{Dir: "testdata/script", RequireExplicitExec: true})
+	testscript.Run(t, testscript.Params{Dir: "testdata/script", RequireExplicitExec: true,
+		Cmds: scriptfiles.Cmds, Condition: scriptfiles.Condition})
 }
 
 // TestExitCodes pins the exact statuses, which testscript sees only as zero
@@ -38,6 +41,8 @@ func TestExitCodes(t *testing.T) {
 	good := write("good.jsonl", `{"question":"q","query":{"a":1}}`+"\n")
 	bad := write("bad.jsonl", `{"question":"q","query":{"a":1}}`+"\n"+`{"question":"q"}`+"\n")
 	ambiguous := write("amb.jsonl", `{"question":"q","prompt":"p","query":"x"}`+"\n")
+	twoQueries := write("twoq.jsonl", `{"question":"q","query":"db.a.find()","mql":"db.b.find()"}`+"\n")
+	misnamed := write("misnamed.jsonl", `{"question":"q","query":"x"}`+"\n")
 	truncated := write("trunc.json", `[{"question":"q","query":"x"},`)
 	badCSV := write("bad.csv", "question,query\n\"q,x\n")
 	for _, tc := range []struct {
@@ -58,6 +63,9 @@ func TestExitCodes(t *testing.T) {
 		{"unknown flag", []string{"--nope"}, "", cli.ExitUsage},
 		{"bad --from", []string{"--from", "xml"}, "", cli.ExitUsage},
 		{"ambiguous fields", []string{ambiguous}, "", cli.ExitUsage},
+		{"two answers read as queries", []string{twoQueries}, "", cli.ExitUsage},
+		{"a named field no record has", []string{"--question", "nl_question", misnamed}, "", cli.ExitDataError},
+		{"bad --delimiter", []string{"--delimiter", "ab", good}, "", cli.ExitUsage},
 		{"two system flags", []string{"--no-system", "--system", "x"}, "", cli.ExitUsage},
 		{"empty --system", []string{"--system", "", good}, "", cli.ExitUsage},
 		{"bad template", []string{"--user-template", "{{.question", good}, "", cli.ExitUsage},

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/goccy/go-json"
@@ -83,8 +84,14 @@ func detect(in *bufio.Reader) string {
 // readRecords reads the records of one input and hands each to yield, in
 // order. It stops at the first error yield returns. Its own errors mean the
 // input cannot be read further (exit 3).
-func readRecords(r io.Reader, name, from string, yield func(*record) error) error {
+// A delimiter of 0 is detected from the header (csvDelimiter).
+func readRecords(r io.Reader, name, from string, delimiter rune, yield func(*record) error) error {
 	in := bufio.NewReaderSize(r, 64<<10)
+	// UTF-16 and UTF-32 would pass for CSV (or fail as "bare \"") in every
+	// reader below; the mark says what the text is.
+	if head, _ := in.Peek(4); jsonl.Encoding(head) != "" {
+		return cli.WithCode(cli.ExitUnreadable, jsonl.EncodingError(jsonl.Encoding(head), name))
+	}
 	if from == fromAuto {
 		from = detect(in)
 	}
@@ -92,7 +99,10 @@ func readRecords(r io.Reader, name, from string, yield func(*record) error) erro
 	case fromJSON:
 		return readArray(in, name, yield)
 	case fromCSV:
-		return readCSV(in, name, yield)
+		if delimiter == 0 {
+			delimiter = csvDelimiter(in, name)
+		}
+		return readCSV(in, name, delimiter, yield)
 	default:
 		return readJSONL(in, name, yield)
 	}
@@ -102,7 +112,13 @@ func readJSONL(in io.Reader, name string, yield func(*record) error) error {
 	jr := jsonl.NewReader(in, name)
 	for jr.Next() {
 		rec := &record{File: name, Line: jr.Line(), Index: -1, Raw: bytes.Clone(jr.Bytes())}
-		rec.Problem = checkObject(rec.Raw)
+		if le := jr.TooLong(); le != nil {
+			// Too long to keep: counted and reported, but not in --rejects.
+			rec.Problem = &problem{Code: le.Code, Message: le.Err.Error()}
+			rec.Raw = nil
+		} else {
+			rec.Problem = checkObject(rec.Raw)
+		}
 		if rec.Problem != nil && rec.Problem.Code == "invalid_json" && jr.Truncated() {
 			rec.Problem.Message += " (the last line has no newline: is the file truncated?)"
 		}
@@ -251,8 +267,9 @@ func readArray(in *bufio.Reader, name string, yield func(*record) error) error {
 
 // readCSV reads CSV with a header row; each row becomes a JSON object whose
 // keys are the header's names, in column order, and whose values are strings.
-func readCSV(in io.Reader, name string, yield func(*record) error) error {
+func readCSV(in io.Reader, name string, delimiter rune, yield func(*record) error) error {
 	cr := csv.NewReader(in)
+	cr.Comma = delimiter
 	header, err := cr.Read()
 	if err == io.EOF {
 		return nil
@@ -284,7 +301,7 @@ func readCSV(in io.Reader, name string, yield func(*record) error) error {
 		rec := &record{File: name, Line: line, Index: -1, Raw: csvObject(header, row)}
 		if err != nil {
 			rec.Problem = &problem{Code: "wrong_column_count",
-				Message: fmt.Sprintf("the row has %d fields, the header %d", len(row), len(header))}
+				Message: fmt.Sprintf("the row has %d %s, the header %d", len(row), plural(len(row), "field"), len(header))}
 		}
 		for i, f := range row {
 			if rec.Problem == nil && !utf8.ValidString(f) {
@@ -295,6 +312,64 @@ func readCSV(in io.Reader, name string, yield func(*record) error) error {
 			return err
 		}
 	}
+}
+
+// delimiters are the separators a header row is searched for, the usual
+// first: a tie goes to the comma.
+var delimiters = []rune{',', ';', '\t', '|'}
+
+// csvDelimiter picks the separator of a CSV input: tab for a .tsv file,
+// otherwise the one that occurs most often, outside quotes, in the header
+// row. Spreadsheets in much of Europe write ";" because "," is their
+// decimal point.
+func csvDelimiter(in *bufio.Reader, name string) rune {
+	if strings.HasSuffix(strings.ToLower(name), ".tsv") {
+		return '\t'
+	}
+	var head []byte
+	for n := 64; ; n *= 2 { // no more than the header: a pipe may be slow to fill
+		var err error
+		head, err = in.Peek(min(n, in.Size()))
+		if bytes.IndexByte(head, '\n') >= 0 || err != nil || n >= in.Size() {
+			break
+		}
+	}
+	counts := map[rune]int{}
+	quoted := false
+	for _, c := range string(head) {
+		if c == '"' {
+			quoted = !quoted
+			continue
+		}
+		if !quoted && (c == '\n' || c == '\r') {
+			break
+		}
+		if !quoted {
+			counts[c]++
+		}
+	}
+	best := ','
+	for _, d := range delimiters {
+		if counts[d] > counts[best] {
+			best = d
+		}
+	}
+	return best
+}
+
+// parseDelimiter reads --delimiter: one character, or "tab".
+func parseDelimiter(s string) (rune, error) {
+	switch s {
+	case "":
+		return 0, nil
+	case "tab", `\t`:
+		return '\t', nil
+	}
+	r := []rune(s)
+	if len(r) != 1 || r[0] == '"' || r[0] == '\n' || r[0] == '\r' || r[0] == utf8.RuneError {
+		return 0, cli.Errorf(cli.ExitUsage, "--delimiter %q: want one character such as ; or |, or tab", s)
+	}
+	return r[0], nil
 }
 
 func csvError(name string, err error) error {

@@ -35,7 +35,7 @@ func TestDetect(t *testing.T) {
 func collect(t *testing.T, in, from string) ([]string, error) {
 	t.Helper()
 	var got []string
-	err := readRecords(strings.NewReader(in), "in", from, func(r *record) error {
+	err := readRecords(strings.NewReader(in), "in", from, 0, func(r *record) error {
 		code := "ok"
 		if r.Problem != nil {
 			code = r.Problem.Code
@@ -86,7 +86,7 @@ func TestReadRecords(t *testing.T) {
 // every record is either a JSON object or has a problem, and that a JSON
 // array's good elements are exactly what encoding a decoded array gives.
 func FuzzReadRecords(f *testing.F) {
-	for _, s := range []string{`[{"a":1},{"b":[1,2]}]`, "{\"q\":1}\n{", "q,a\nx,y\n", `["x", {"a":"]"}]`, "\xef\xbb\xbf[]", `[{"a":"\\"}]`} {
+	for _, s := range []string{`[{"a":1},{"b":[1,2]}]`, "{\"q\":1}\n{", "q,a\nx,y\n", "q;a\n\"x;\";y\n", "q\ta|b\nx\ty\n", `["x", {"a":"]"}]`, "\xef\xbb\xbf[]", `[{"a":"\\"}]`} {
 		f.Add([]byte(s), "auto")
 	}
 	f.Fuzz(func(t *testing.T, in []byte, from string) {
@@ -96,7 +96,7 @@ func FuzzReadRecords(f *testing.F) {
 			from = fromAuto
 		}
 		var good int
-		err := readRecords(bytes.NewReader(in), "fuzz", from, func(r *record) error {
+		err := readRecords(bytes.NewReader(in), "fuzz", from, 0, func(r *record) error {
 			if r.Line < 1 {
 				t.Fatalf("line %d", r.Line)
 			}
@@ -126,4 +126,39 @@ func FuzzReadRecords(f *testing.F) {
 			t.Fatalf("%d objects in the array, %d good records", objects, good)
 		}
 	})
+}
+
+func TestCSVDelimiter(t *testing.T) {
+	for _, tc := range []struct {
+		name, head string
+		want       rune
+	}{
+		{"in.csv", "question,query\nq;r,x\n", ','},
+		{"in.csv", "question;query\nq,r;x\n", ';'},
+		{"in.csv", "question\tquery\n", '\t'},
+		{"in.csv", "question|query|db\n", '|'},
+		{"in.csv", `"a;b;c",query` + "\n", ','},  // quoted separators do not count
+		{"in.csv", `"a,b,c";query` + "\n", ';'},  // nor do quoted commas
+		{"in.csv", "question\n", ','},            // one column: nothing to go by
+		{"IN.TSV", "question,query;x,y\n", '\t'}, // the name settles it
+		{"in.csv", strings.Repeat("a;", 100) + "b\n", ';'},
+	} {
+		got := csvDelimiter(bufio.NewReader(strings.NewReader(tc.head)), tc.name)
+		if got != tc.want {
+			t.Errorf("csvDelimiter(%q, %q) = %q, want %q", tc.name, tc.head, got, tc.want)
+		}
+	}
+}
+
+func TestParseDelimiter(t *testing.T) {
+	for in, want := range map[string]rune{"": 0, ";": ';', "tab": '\t', `\t`: '\t', "|": '|', "§": '§'} {
+		if got, err := parseDelimiter(in); err != nil || got != want {
+			t.Errorf("parseDelimiter(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{";;", `"`, "\n", "ab"} {
+		if _, err := parseDelimiter(in); err == nil {
+			t.Errorf("parseDelimiter(%q) succeeded", in)
+		}
+	}
 }

@@ -9,9 +9,11 @@
 package main
 
 import (
+	"errors"
 	"io"
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
+	"github.com/ft-tools/ft/jsonl"
 )
 
 const name = "ft-split"
@@ -30,7 +32,7 @@ type flags struct {
 var help = cli.Help{
 	Summary: "Split JSONL examples into training (stdout) and validation (--val) parts, keeping input order.\n\n" +
 		"Memory: two passes over the input, keeping about " + memoryNote + "; " +
-		"stdin is first copied to a temporary file ($TMPDIR) so it can be read twice.",
+		"stdin from a pipe, a FIFO or <(...) is first copied to a temporary file ($TMPDIR) so it can be read twice.",
 	Examples: []string{
 		"ft-format pairs.json | ft-split --val val.jsonl > train.jsonl",
 		"ft-split --ratio 0.9 --seed 7 --val val.jsonl --train train.jsonl data.jsonl",
@@ -50,7 +52,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return cli.Report(stderr, name, err)
 	}
-	j.report = func(err error) { cli.Report(stderr, name, err) }
+	cli.HintStdin(stderr, name, "JSONL examples", f.Files, stdin)
+	var repeats cli.Repeats // the same bad line many times is one mistake
+	j.report = func(err error) {
+		var le *jsonl.LineError
+		if !errors.As(err, &le) || repeats.Show(le.Code, le.Path) {
+			cli.Report(stderr, name, err)
+		}
+	}
 	j.notice = func(format string, args ...any) { cli.Warnf(stderr, name, format, args...) }
-	return cli.Report(stderr, name, j.run(cli.Inputs(f.Files), stdin, stdout))
+	err = j.run(cli.Inputs(f.Files), stdin, stdout)
+	repeats.Flush(stderr, name)
+	return cli.Report(stderr, name, err)
 }

@@ -27,7 +27,8 @@ type job struct {
 	trainPath, valPath string
 	report             func(error)
 	notice             func(format string, args ...any)
-	spool              *os.File // a copy of stdin for the second pass
+	files              []*os.File // the inputs, each open once; nil for stdin named again
+	names              []string   // their names in diagnostics
 }
 
 func newJob(f *flags) (*job, error) {
@@ -49,22 +50,31 @@ func newJob(f *flags) (*job, error) {
 }
 
 func (j *job) run(inputs []string, stdin io.Reader, stdout io.Writer) error {
+	if err := cli.CheckOutputs(inputs, stdin, cli.Output{Flag: "--val", Path: j.valPath}, cli.Output{Flag: "--train", Path: j.trainPath}); err != nil {
+		return err
+	}
+	if j.trainPath == "" {
+		if err := cli.CheckStdout(inputs, stdout); err != nil {
+			return err
+		}
+	}
 	defer func() {
-		if j.spool != nil {
-			j.spool.Close()
-			os.Remove(j.spool.Name())
+		for _, f := range j.files {
+			if f != nil {
+				f.Close()
+			}
 		}
 	}()
 	// The outputs are opened first so that a bad path fails before a long pass 1.
 	val, err := cli.CreateAtomic(j.valPath)
 	if err != nil {
-		return fmt.Errorf("--val: %w", err)
+		return fmt.Errorf("--val %w", err)
 	}
 	defer val.Abort()
 	var train *cli.AtomicFile
 	if j.trainPath != "" {
 		if train, err = cli.CreateAtomic(j.trainPath); err != nil {
-			return fmt.Errorf("--train: %w", err)
+			return fmt.Errorf("--train %w", err)
 		}
 		defer train.Abort()
 	}
@@ -75,7 +85,12 @@ func (j *job) run(inputs []string, stdin io.Reader, stdout io.Writer) error {
 	g := split.NewGrouper(j.groupBy, j.noGroup)
 	g.Grow(lines + 1) // +1: a last line without its newline
 	bad := 0
-	err = j.each(inputs, func(r *jsonl.Reader) error {
+	err = j.each(func(r *jsonl.Reader) error {
+		if le := r.TooLong(); le != nil {
+			bad++
+			j.report(le)
+			return nil
+		}
 		err := g.Add(r.Bytes())
 		var p *split.Problem
 		if errors.As(err, &p) {
@@ -95,12 +110,21 @@ func (j *job) run(inputs []string, stdin io.Reader, stdout io.Writer) error {
 		return cli.Errorf(cli.ExitDataError, "%d bad %s of %d; nothing written", bad, plural(bad, "line"), g.Len()+bad)
 	}
 	plan := g.Assign(j.ratio, j.seed)
-	j.explain(plan)
-	return j.write(plan, inputs, stdout, val, train)
+	// The counts are printed once both parts are in place: a summary
+	// followed by a failed write would read as a success.
+	err = j.write(plan, stdout, val, train)
+	if err == nil || cli.IsBrokenPipe(err) {
+		j.explain(plan)
+	}
+	return err
 }
 
 // explain prints the achieved split and what kept it from the target.
 func (j *job) explain(p *split.Plan) {
+	if p.N == 0 {
+		j.notice("no examples in the input; both parts are empty")
+		return
+	}
 	target := split.Target(p.N, j.ratio)
 	if p.RawGrouped > 0 {
 		j.notice("warning: %d %s no user or assistant turn; each is kept with lines of the same bytes",
@@ -110,23 +134,21 @@ func (j *job) explain(p *split.Plan) {
 		j.notice("warning: one group has %d examples, more than the training target (%d) or the validation target (%d) allows; the split cannot reach the ratio (see --group-by, --no-group)",
 			p.Largest, target, p.N-target)
 	}
-	achieved := 0.0
-	if p.N > 0 {
-		achieved = float64(p.TrainN) / float64(p.N)
-	}
-	j.notice("%d training and %d validation examples (ratio %.4f, asked %g); %d %s, the largest of %d",
-		p.TrainN, p.ValN, achieved, j.ratio, p.Groups, plural(p.Groups, "group"), p.Largest)
+	achieved := float64(p.TrainN) / float64(p.N)
+	j.notice("%s training and %s validation %s (ratio %.4f, asked %g); %s %s, the largest of %s",
+		cli.Thousands(int64(p.TrainN)), cli.Thousands(int64(p.ValN)), "examples", achieved, j.ratio,
+		cli.Thousands(int64(p.Groups)), plural(p.Groups, "group"), cli.Thousands(int64(p.Largest)))
 }
 
 // write is pass 2: each line goes to its side, in input order. When stdout
 // is closed early the validation file is still finished.
-func (j *job) write(p *split.Plan, inputs []string, stdout io.Writer, val, trainFile *cli.AtomicFile) error {
+func (j *job) write(p *split.Plan, stdout io.Writer, val, trainFile *cli.AtomicFile) error {
 	if trainFile != nil {
 		stdout = trainFile
 	}
 	tw, vw := jsonl.NewWriter(stdout), jsonl.NewWriter(val)
 	i := 0
-	err := j.each(inputs, func(r *jsonl.Reader) error {
+	err := j.each(func(r *jsonl.Reader) error {
 		if i >= p.N {
 			return errors.New("the input changed between the two passes")
 		}
@@ -152,44 +174,39 @@ func (j *job) write(p *split.Plan, inputs []string, stdout io.Writer, val, train
 		return terr
 	}
 	if err := val.Commit(); err != nil {
-		return err
+		return fmt.Errorf("--val %s: %w", val.Name(), err)
 	}
 	if trainFile != nil {
 		if err := trainFile.Commit(); err != nil {
-			return err
+			return fmt.Errorf("--train %s: %w", trainFile.Name(), err)
 		}
 	}
 	return terr
 }
 
-// prepare copies stdin, if it is among the inputs, to a temporary file so
+// prepare opens every input once, copying stdin and any other input that
+// can be read only once (a pipe, a FIFO, `<(...)`) to a temporary file so
 // that it can be read twice, and counts the lines of all the inputs, which
-// lets pass 1 allocate its memory once.
+// lets pass 1 allocate its memory once. Stdin named twice is empty the
+// second time, as it is when read.
 func (j *job) prepare(inputs []string, stdin io.Reader) (lines int, err error) {
+	stdinSeen := false
 	for _, arg := range inputs {
-		if arg == "-" {
-			if j.spool != nil {
-				continue
-			}
-			if j.spool, err = os.CreateTemp("", "ft-split-stdin-*.jsonl"); err != nil {
-				return 0, fmt.Errorf("copying stdin for the second pass: %w", err)
-			}
-			c := &lineCounter{w: j.spool}
-			if _, err := io.Copy(c, stdin); err != nil {
-				return 0, fmt.Errorf("copying stdin for the second pass: %w", err)
-			}
-			lines += c.lines
+		if arg == "-" && stdinSeen {
+			j.files, j.names = append(j.files, nil), append(j.names, cli.StdinName)
 			continue
 		}
-		rc, _, err := cli.Open(arg, nil)
+		stdinSeen = stdinSeen || arg == "-"
+		c := &lineCounter{w: io.Discard}
+		f, name, spooled, err := cli.OpenRereadable(arg, stdin, c)
 		if err != nil {
 			return 0, err
 		}
-		c := &lineCounter{w: io.Discard}
-		_, err = io.Copy(c, rc)
-		rc.Close()
-		if err != nil {
-			return 0, cli.WithCode(cli.ExitUnreadable, fmt.Errorf("%s: %w", arg, err))
+		j.files, j.names = append(j.files, f), append(j.names, name)
+		if !spooled {
+			if _, err := io.Copy(c, f); err != nil {
+				return 0, cli.WithCode(cli.ExitUnreadable, fmt.Errorf("%s: %w", name, err))
+			}
 		}
 		lines += c.lines
 	}
@@ -206,32 +223,16 @@ func (c *lineCounter) Write(p []byte) (int, error) {
 	return c.w.Write(p)
 }
 
-// each calls fn for every non-blank line of the inputs, in order. Stdin is
-// read from its copy; named twice, it is empty the second time, as it is
-// when read.
-func (j *job) each(inputs []string, fn func(*jsonl.Reader) error) error {
-	stdinSeen := false
-	for _, arg := range inputs {
-		var in io.Reader
-		name := arg
-		if arg == "-" {
-			if stdinSeen {
-				continue
-			}
-			stdinSeen = true
-			if _, err := j.spool.Seek(0, io.SeekStart); err != nil {
-				return err
-			}
-			in, name = j.spool, cli.StdinName
-		} else {
-			rc, _, err := cli.Open(arg, nil)
-			if err != nil {
-				return err
-			}
-			defer rc.Close()
-			in = rc
+// each calls fn for every non-blank line of the inputs, in order.
+func (j *job) each(fn func(*jsonl.Reader) error) error {
+	for i, f := range j.files {
+		if f == nil {
+			continue
 		}
-		r := jsonl.NewReader(in, name)
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		r := jsonl.NewReader(f, j.names[i])
 		for r.Next() {
 			if err := fn(r); err != nil {
 				return err

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"io"
+	"strings"
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
 	"github.com/ft-tools/ft/cmd/internal/stats"
@@ -16,14 +18,29 @@ func sections() []stats.Section { return []stats.Section{&queries{}} }
 // analyze reads the inputs, prints the report on stdout and the bad lines
 // through diag, and returns the error that decides the exit status: the
 // first unreadable input (3), else bad lines (1).
-func analyze(f *flags, stdin io.Reader, stdout io.Writer, diag func(error)) error {
+// The progress line, if any, is cleared and settled is called once every
+// input is read, before the report is written.
+func analyze(f *flags, progress *cli.Progress, stdin io.Reader, stdout io.Writer, diag func(error), settled func()) error {
 	model, err := tokenize.LookupModel(f.Model)
 	if err != nil {
 		return cli.WithCode(cli.ExitUsage, err)
 	}
+	models := tokenize.Models()
+	if f.Price != "" {
+		usd, err := tokenize.ParsePrice(f.Price)
+		if err != nil {
+			return cli.WithCode(cli.ExitUsage, err)
+		}
+		model = model.WithPrice(usd)
+		for i := range models {
+			if models[i].Name == model.Name {
+				models[i] = model
+			}
+		}
+	}
 	cfg := stats.Config{
 		Model:      model,
-		Models:     tokenize.Models(),
+		Models:     models,
 		ExactCosts: !f.SampledCosts,
 		Leakage:    len(f.Val) > 0 || len(f.Files) > 1,
 		Workers:    f.Workers,
@@ -41,7 +58,7 @@ func analyze(f *flags, stdin io.Reader, stdout io.Writer, diag func(error)) erro
 	read := func(arg string, split stats.Split) {
 		rc, name, err := cli.Open(arg, stdin)
 		if err == nil {
-			err = a.ReadFile(rc, name, split)
+			err = a.ReadFile(progress.Reader(rc), name, split)
 			rc.Close()
 			if err != nil {
 				err = cli.WithCode(cli.ExitUnreadable, err)
@@ -60,10 +77,12 @@ func analyze(f *flags, stdin io.Reader, stdout io.Writer, diag func(error)) erro
 	for _, arg := range val {
 		read(arg, stats.Validation)
 	}
+	progress.Done()
+	settled()
 	rep := a.Report()
 	for _, f := range rep.Files {
 		if f.Examples == 0 && f.BadLines > 0 && unreadable == nil {
-			unreadable = cli.Errorf(cli.ExitUnreadable, "%s: not JSON lines: none of its %d lines is an example", f.File, f.BadLines)
+			unreadable = cli.Errorf(cli.ExitUnreadable, "%s: not JSON lines: %s", f.File, noneOf(f.BadLines, "is an example"))
 		}
 	}
 	if unreadable != nil {
@@ -117,4 +136,13 @@ func counters(model tokenize.Model, models []tokenize.Model) (map[string]func() 
 		out[m.Encoding] = func() stats.Counter { return c.Clone() }
 	}
 	return out, nil
+}
+
+// noneOf says that none of a file's n lines is what it should be: "its
+// only line is not", "none of its 3 lines is".
+func noneOf(n int, is string) string {
+	if n == 1 {
+		return "its only line " + strings.Replace(is, "is ", "is not ", 1)
+	}
+	return fmt.Sprintf("none of its %d lines %s", n, is)
 }

@@ -17,9 +17,14 @@
 package main
 
 import (
+	"errors"
 	"io"
+	"slices"
+	"sync"
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
+	"github.com/ft-tools/ft/jsonl"
+	"github.com/ft-tools/ft/tokenize"
 )
 
 const name = "ft-stats"
@@ -27,7 +32,9 @@ const name = "ft-stats"
 type flags struct {
 	Model           string   `help:"Model to count, cap and price for; ft: names count as their base model." default:"gpt-4o-mini-2024-07-18" env:"BASE_MODEL" placeholder:"M"`
 	JSON            bool     `name:"json" help:"Write the report as one JSON object instead of text."`
+	Price           string   `help:"Training price of --model in US dollars per million tokens, instead of the built-in price list's." placeholder:"USD_PER_1M"`
 	Val             []string `help:"A validation file: reported, checked for turns that also occur in the training files, not billed. Repeatable." aliases:"validation" placeholder:"FILE"`
+	Quiet           bool     `help:"Show no progress line on a terminal." short:"q"`
 	SampledCosts    bool     `help:"Count the cost table's models of the other encoding on a sample (the first 1024 lines, then 1 in 16) and scale the rest, instead of every line."`
 	Workers         int      `help:"Counting goroutines (default: one per core)." default:"0" hidden:""`
 	Files           []string `arg:"" optional:"" help:"Training files (without --val: the training file, then validation files); none or - means stdin."`
@@ -35,7 +42,8 @@ type flags struct {
 }
 
 var help = cli.Help{
-	Summary: "Report examples, tokens, duplicates, leakage, epochs and training cost of fine-tuning JSONL.",
+	Summary: "Report examples, tokens, duplicates, leakage, epochs and training cost of fine-tuning JSONL.\n\n" +
+		"Costs use OpenAI's price list of " + tokenize.PriceListDate() + "; prices change, and --price sets the one of --model.",
 	Examples: []string{
 		"ft-stats train.jsonl val.jsonl",
 		"ft-stats --val val.jsonl shard1.jsonl shard2.jsonl",
@@ -52,6 +60,27 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if code, ok := cli.Parse(name, &f, help, args, stdout, stderr); !ok {
 		return code
 	}
-	err := analyze(&f, stdin, stdout, func(err error) { cli.Report(stderr, name, err) })
+	cli.HintStdin(stderr, name, "JSONL examples", f.Files, stdin)
+	progress := cli.NewProgress(stderr, name, append(slices.Clone(f.Files), f.Val...), f.Quiet)
+	// Bad lines are reported from the counting goroutines; the same code at
+	// the same path many times is one mistake, counted after ten.
+	var mu sync.Mutex
+	var repeats cli.Repeats
+	diag := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		var le *jsonl.LineError
+		if errors.As(err, &le) && !repeats.Show(le.Code, le.Path) {
+			return
+		}
+		progress.Done()
+		cli.Report(stderr, name, err)
+	}
+	settled := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		repeats.Flush(stderr, name)
+	}
+	err := analyze(&f, progress, stdin, stdout, diag, settled)
 	return cli.Report(stderr, name, err)
 }

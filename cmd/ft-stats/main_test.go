@@ -9,16 +9,19 @@ import (
 
 	"github.com/goccy/go-json"
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/ft-tools/ft/cmd/internal/scriptfiles"
 )
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		name: func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		name: main,
 	})
 }
 
 func TestScript(t *testing.T) {
-	testscript.Run(t, testscript.Params{Dir: "testdata/script", RequireExplicitExec: true})
+	testscript.Run(t, testscript.Params{Dir: "testdata/script", RequireExplicitExec: true,
+		Cmds: scriptfiles.Cmds, Condition: scriptfiles.Condition})
 }
 
 const good = `{"messages":[{"role":"user","content":"hello"},{"role":"assistant","content":"hi"}]}` + "\n"

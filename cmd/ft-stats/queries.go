@@ -24,6 +24,13 @@ func (q *queries) Add(file string, line int, ex *jsonl.Example) {
 	}
 }
 
-func (q *queries) Report() any { return q.stats.Report() }
+// Report is nil, no section, when no answer was read (empty input): a
+// queries section of zeros says nothing.
+func (q *queries) Report() any {
+	if r := q.stats.Report(); r.Answers > 0 {
+		return r
+	}
+	return nil
+}
 
 func (q *queries) WriteText(w io.Writer) error { return q.stats.Report().WriteText(w) }

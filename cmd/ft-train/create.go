@@ -14,6 +14,7 @@ import (
 	"github.com/ft-tools/ft/cmd/internal/cli"
 	"github.com/ft-tools/ft/cmd/internal/openai"
 	"github.com/ft-tools/ft/jsonl"
+	"github.com/ft-tools/ft/tokenize"
 )
 
 // train reads the files, checks the flags, estimates the cost, and creates
@@ -61,7 +62,13 @@ func train(ctx context.Context, f *flags, getenv func(string) string, stdin io.R
 	if err != nil {
 		return err
 	}
-	est := estimateCost(req, fs)
+	var price float64 // 0: the price list's
+	if f.Price != "" {
+		if price, err = tokenize.ParsePrice(f.Price); err != nil {
+			return cli.WithCode(cli.ExitUsage, err)
+		}
+	}
+	est := estimateCost(req, fs, price)
 	cli.Warnf(stderr, name, "%s", est)
 	if f.MaxCost < 0 {
 		return cli.Errorf(cli.ExitUsage, "--max-cost %v: want an amount in USD above 0", f.MaxCost)
@@ -123,6 +130,9 @@ func createOnce(ctx context.Context, client *openai.Client, req *openai.JobReque
 		if !errors.Is(err, openai.ErrMaybeCreated) {
 			return job, err
 		}
+		if ctx.Err() != nil {
+			return openai.Job{}, interruptedCreate(ctx, client, tag, stderr)
+		}
 		cli.Warnf(stderr, name, "%v; looking for a job tagged %s=%s before trying again", err, metaRequest, tag[metaRequest])
 		found, ferr := lookUp(ctx, lookupFor, stderr, "a job tagged "+metaRequest+"="+tag[metaRequest], func() (bool, error) {
 			found, err := client.FindJobs(ctx, tag)
@@ -137,7 +147,7 @@ func createOnce(ctx context.Context, client *openai.Client, req *openai.JobReque
 		})
 		if ferr != nil {
 			if ctx.Err() != nil {
-				return openai.Job{}, ctx.Err()
+				return openai.Job{}, interruptedCreate(ctx, client, tag, stderr)
 			}
 			return openai.Job{}, cli.WithCode(cli.ExitUnavailable, fmt.Errorf("the job may have been created but cannot be looked up (%v); before starting another, look for a job with metadata %s=%s", ferr, metaRequest, tag[metaRequest]))
 		}
@@ -146,10 +156,38 @@ func createOnce(ctx context.Context, client *openai.Client, req *openai.JobReque
 			return job, nil
 		}
 		if attempt >= retries {
-			return openai.Job{}, cli.WithCode(cli.ExitUnavailable, fmt.Errorf("no job created after %d attempts: %w", attempt+1, err))
+			return openai.Job{}, cli.WithCode(cli.ExitUnavailable, fmt.Errorf("no job created after %d %s: %w", attempt+1, plural(attempt+1, "attempt"), err))
 		}
 		cli.Warnf(stderr, name, "no job tagged %s=%s after %s of looking: the create seems not to have reached the server; sending it again", metaRequest, tag[metaRequest], lookupFor)
 	}
+}
+
+// interruptedCreate is a create cut short by a signal after its request
+// may have reached the server. A few seconds go to looking the job up by
+// its tag, so that the user learns whether a job is running (and paid
+// for) rather than guessing; the answer is the job, or the tag and the
+// request that finds it later.
+func interruptedCreate(ctx context.Context, client *openai.Client, tag map[string]string, stderr io.Writer) error {
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	found, err := client.FindJobs(lctx, tag)
+	if err == nil && len(found) > 0 {
+		job := found[len(found)-1]
+		cli.Warnf(stderr, name, "the job was created before the interruption: %s (%s); follow it with: ft-wait %s", job.ID, job.Status, job.ID)
+		return ctx.Err()
+	}
+	if err == nil {
+		cli.Warnf(stderr, name, "no job tagged %s=%s is listed yet; it may still appear: look for it with: %s", metaRequest, tag[metaRequest], findJobCommand(tag))
+		return ctx.Err()
+	}
+	cli.Warnf(stderr, name, "the job may have been created; look for the job tagged %s=%s with: %s", metaRequest, tag[metaRequest], findJobCommand(tag))
+	return ctx.Err()
+}
+
+// findJobCommand is the request that lists the jobs carrying tag.
+func findJobCommand(tag map[string]string) string {
+	return fmt.Sprintf(`curl -s -H "Authorization: Bearer $OPENAI_API_KEY" "${OPENAI_BASE_URL:-https://api.openai.com/v1}/fine_tuning/jobs?metadata%%5B%s%%5D=%s"`,
+		metaRequest, tag[metaRequest])
 }
 
 // lookUp looks with openai.Await, saying on stderr what it waits for.

@@ -13,11 +13,11 @@ import (
 	"context"
 	"io"
 	"os"
-	"os/signal"
 	"time"
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
 	"github.com/ft-tools/ft/cmd/internal/openai"
+	"github.com/ft-tools/ft/tokenize"
 )
 
 const name = "ft-train"
@@ -39,6 +39,7 @@ type flags struct {
 	WandbName              string        `help:"W&B display name of the run (default: the job ID)." placeholder:"NAME"`
 	WandbTag               []string      `help:"W&B tag of the run (repeatable)." placeholder:"TAG"`
 	MaxCost                float64       `help:"Refuse to start a job whose estimated cost is above USD (exit 4)." placeholder:"USD"`
+	Price                  string        `help:"Training price of the model in US dollars per million tokens for the estimate, instead of the built-in price list's." placeholder:"USD_PER_1M"`
 	DryRun                 bool          `help:"Print the request body that would be sent and create nothing."`
 	MaxRetries             int           `help:"Retries of each request on network errors, 408, 409, 429 and 5xx." default:"8" placeholder:"N"`
 	LookupFor              time.Duration `help:"How long to look for a job whose create answer was lost before sending the create again; the job list can lag behind a create." default:"30s" placeholder:"DURATION"`
@@ -47,7 +48,8 @@ type flags struct {
 }
 
 var help = cli.Help{
-	Summary: "Start an OpenAI fine-tuning job from ft-upload's output and print the job object as one JSON line.",
+	Summary: "Start an OpenAI fine-tuning job from ft-upload's output and print the job object as one JSON line.\n\n" +
+		"The cost estimate uses OpenAI's price list of " + tokenize.PriceListDate() + "; prices change, and --price sets the model's.",
 	Examples: []string{
 		"ft-upload train.jsonl --validation val.jsonl | ft-train --suffix mongo | ft-wait",
 		"ft-train --training-file file-abc --epochs 3 --max-cost 5",
@@ -60,7 +62,7 @@ var help = cli.Help{
 func main() { cli.Main(run) }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := cli.SignalContext(context.Background())
 	defer stop()
 	return runContext(ctx, args, os.Getenv, stdin, stdout, stderr)
 }

@@ -243,14 +243,16 @@ type estimate struct {
 	Trained int64   // Tokens × Epochs
 	USD     float64 // 0 when the model has no per-token price
 	Price   float64 // USD per million tokens
+	Date    string  // of the price list; "" for --price
 	Model   string
 	Known   bool // false when the token count or the price is unknown
 	Why     string
 }
 
 // estimateCost follows the cookbook: billed tokens are the training file's
-// tokens times the epochs (validation tokens are not billed).
-func estimateCost(req *openai.JobRequest, fs files) estimate {
+// tokens times the epochs (validation tokens are not billed). A price above
+// 0 (--price) replaces the price list's.
+func estimateCost(req *openai.JobRequest, fs files, price float64) estimate {
 	e := estimate{Tokens: fs.train.Tokens, Model: req.Model}
 	epochs := req.Method.Hyperparameters().NEpochs
 	if epochs != nil && !epochs.Auto {
@@ -259,6 +261,12 @@ func estimateCost(req *openai.JobRequest, fs files) estimate {
 		e.Epochs = stats.RecommendedEpochs(fs.train.Examples)
 	}
 	m, err := tokenize.LookupModel(req.Model)
+	if price > 0 {
+		if err != nil { // a model the table does not know, priced by hand
+			m, err = tokenize.Model{Name: req.Model}, nil
+		}
+		m = m.WithPrice(price)
+	}
 	switch {
 	case e.Tokens <= 0:
 		e.Why = "the training file's token count is unknown (pipe ft-upload's output in)"
@@ -273,7 +281,7 @@ func estimateCost(req *openai.JobRequest, fs files) estimate {
 		e.Why = "the number of epochs is left to the API (auto)"
 		return e
 	}
-	e.Model, e.Price, e.Known = m.Name, m.TrainingUSDPerMTok, true
+	e.Model, e.Price, e.Date, e.Known = m.Name, m.TrainingUSDPerMTok, m.PriceDate, true
 	e.Trained = e.Tokens * int64(e.Epochs)
 	e.USD = *stats.Cost(e.Trained, e.Price)
 	return e
@@ -283,6 +291,17 @@ func (e estimate) String() string {
 	if !e.Known {
 		return "cost not estimated: " + e.Why
 	}
-	return fmt.Sprintf("estimated cost $%.2f: %s tokens × %d epochs = %s trained tokens at $%.2f per 1M (%s)",
-		e.USD, cli.Thousands(e.Tokens), e.Epochs, cli.Thousands(e.Trained), e.Price, e.Model)
+	source := "prices of " + e.Date
+	if e.Date == "" {
+		source = "--price"
+	}
+	return fmt.Sprintf("estimated cost $%.2f: %s tokens × %d %s = %s trained tokens at $%.2f per 1M (%s, %s)",
+		e.USD, cli.Thousands(e.Tokens), e.Epochs, plural(e.Epochs, "epoch"), cli.Thousands(e.Trained), e.Price, e.Model, source)
+}
+
+func plural(n int, s string) string {
+	if n == 1 {
+		return s
+	}
+	return s + "s"
 }

@@ -92,7 +92,7 @@ func TestEstimateCost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := estimateCost(req, fs)
+	e := estimateCost(req, fs, 0)
 	// 20 examples → 5 epochs; 100,000 × 5 = 500,000 tokens at $3.00/1M.
 	if !e.Known || e.Epochs != 5 || e.Trained != 500000 || e.USD != 1.5 {
 		t.Fatalf("estimate = %+v, want 5 epochs, 500000 tokens, $1.50", e)
@@ -101,7 +101,19 @@ func TestEstimateCost(t *testing.T) {
 		t.Errorf("metadata %s = %q, want 100000", metaTokens, got)
 	}
 	fs.train.Tokens = 0
-	if e := estimateCost(req, fs); e.Known {
+	if e := estimateCost(req, fs, 0); e.Known {
 		t.Errorf("estimate without tokens is known: %+v", e)
+	}
+	fs.train.Tokens = 100000
+	// --price replaces the list's price, also for a model the list lacks.
+	if e := estimateCost(req, fs, 10); !e.Known || e.USD != 5 || e.Date != "" || !strings.HasSuffix(e.String(), "at $10.00 per 1M (gpt-4o-mini-2024-07-18, --price)") {
+		t.Errorf("--price 10: %+v, %q", e, e)
+	}
+	req.Model = "gpt-5-mini-2026-01-01"
+	if e := estimateCost(req, fs, 2); !e.Known || e.USD != 1 {
+		t.Errorf("--price for an unknown model: %+v", e)
+	}
+	if e := estimateCost(req, fs, 0); e.Known {
+		t.Errorf("an unknown model without --price is priced: %+v", e)
 	}
 }

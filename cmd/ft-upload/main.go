@@ -12,7 +12,6 @@ import (
 	"context"
 	"io"
 	"os"
-	"os/signal"
 	"time"
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
@@ -49,7 +48,7 @@ var help = cli.Help{
 func main() { cli.Main(run) }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := cli.SignalContext(context.Background())
 	defer stop()
 	return runContext(ctx, args, os.Getenv, stdin, stdout, stderr)
 }

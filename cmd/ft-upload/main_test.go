@@ -10,6 +10,8 @@ import (
 	"github.com/ft-tools/ft/cmd/internal/cli"
 	"github.com/ft-tools/ft/cmd/internal/fakeopenai"
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/ft-tools/ft/cmd/internal/scriptfiles"
 )
 
 func TestMain(m *testing.M) {
@@ -20,7 +22,7 @@ func TestScript(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
-		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"fakeopenai": fakeopenai.Cmd},
+		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"fakeopenai": fakeopenai.Cmd, "feed": scriptfiles.Cmds["feed"]},
 	})
 }
 

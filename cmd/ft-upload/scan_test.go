@@ -86,3 +86,73 @@ func TestParseSize(t *testing.T) {
 		}
 	}
 }
+
+// Metadata carried by ft-format --keep is left out of what is sent, every
+// other byte kept; the hash, size and MD5 are those of the bytes sent.
+func TestScanStripsMetadata(t *testing.T) {
+	counter, err := tokenize.New("gpt-4o-mini")
+	if err != nil {
+		t.Fatal(err)
+	}
+	withMeta := strings.TrimSuffix(example, "}") + `,"metadata":{"db_id":"shop"}}`
+	rft := `{"messages":[{"role":"developer","content":"D"},{"role":"user","content":"Q"}],"metadata":{"k":1}}`
+	data := strings.Repeat(withMeta+"\n", 11) + example + "\n" + strings.Repeat("x", 70000) + "\n" + rft
+	sent := strings.Repeat(example+"\n", 12) + strings.Repeat("x", 70000) + "\n" + rft
+	path := filepath.Join(t.TempDir(), "train.jsonl")
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256([]byte(sent))
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	for _, arg := range []string{path, "-"} {
+		l, _, err := scan(arg, "train", strings.NewReader(data), checkRules{counter: counter, check: false})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, rerr := os.ReadFile(l.Path)
+		if rerr != nil || string(got) != sent {
+			t.Errorf("%s: the bytes to send differ from the input without metadata (%v):\n%.300s", arg, rerr, got)
+		}
+		if l.Stripped != 11 || l.SHA256 != hex.EncodeToString(sum[:]) || l.Bytes != int64(len(sent)) || l.Examples != 14 || l.spool == nil {
+			t.Errorf("%s: stripped %d, sha256 %s, %d bytes, %d examples, spooled %v; want 11, %x, %d, 14, true",
+				arg, l.Stripped, l.SHA256, l.Bytes, l.Examples, l.spool != nil, sum, len(sent))
+		}
+		if left, _ := os.ReadDir(tmp); len(left) > 0 {
+			t.Errorf("%s: the stripped copy is visible in $TMPDIR: %s", arg, left[0].Name())
+		}
+		l.cleanup()
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("the input is gone: %v", err)
+	}
+}
+
+// A validation file needs one example, a training file ten: the one rule of
+// jsonl.MinExamples, which ft-validate applies too.
+func TestScanMinExamples(t *testing.T) {
+	counter, err := tokenize.New("gpt-4o-mini")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		split string
+		lines int
+		fails bool
+	}{
+		{"train", 9, true}, {"train", 10, false}, {"validation", 1, false}, {"validation", 0, true},
+	} {
+		data := strings.Repeat(example+"\n", tc.lines)
+		if tc.lines == 0 {
+			data = "\n"
+		}
+		l, findings, err := scan("-", tc.split, strings.NewReader(data), checkRules{counter: counter, check: true, minExamples: jsonl.MinExamples(tc.split == "validation")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.cleanup()
+		if jsonl.HasError(findings) != tc.fails {
+			t.Errorf("%s of %d examples: findings %v", tc.split, tc.lines, findings)
+		}
+	}
+}

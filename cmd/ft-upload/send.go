@@ -51,7 +51,7 @@ func upload(ctx context.Context, f *flags, getenv func(string) string, stdin io.
 	specs := []struct {
 		arg, split string
 		min        int
-	}{{f.File, "train", openAIMinExamples}, {f.Validation, "validation", 0}}
+	}{{f.File, "train", jsonl.MinExamples(false)}, {f.Validation, "validation", jsonl.MinExamples(true)}}
 	var files []*local
 	defer func() {
 		for _, l := range files {
@@ -68,20 +68,28 @@ func upload(ctx context.Context, f *flags, getenv func(string) string, stdin io.
 			return err
 		}
 		files = append(files, l)
+		if l.Stripped > 0 {
+			cli.Warnf(stderr, name, "%s: metadata left out of %s %s, as OpenAI takes no such key; sha256 and bytes are those of the %s sent",
+				l.Name, cli.Thousands(int64(l.Stripped)), plural(l.Stripped, "line"), size(l.Bytes))
+		}
 		errs, warns := 0, 0
+		var repeats cli.Repeats // the same error on every line is one mistake
 		for _, fd := range findings {
 			if fd.Severity == jsonl.SeverityError {
 				errs++
-				cli.Warnf(stderr, name, "%s", fd)
+				if repeats.Show(fd.Code, fd.Path) {
+					cli.Warnf(stderr, name, "%s", fd)
+				}
 			} else {
 				warns++
 			}
 		}
+		repeats.Flush(stderr, name)
 		if warns > 0 {
-			cli.Warnf(stderr, name, "%s: %d warnings (ft-validate %s lists them)", l.Name, warns, sp.arg)
+			cli.Warnf(stderr, name, "%s: %d %s (ft-validate %s lists them)", l.Name, warns, plural(warns, "warning"), sp.arg)
 		}
 		if errs > 0 {
-			refused = append(refused, fmt.Sprintf("%s: %d errors", l.Name, errs))
+			refused = append(refused, fmt.Sprintf("%s: %d %s", l.Name, errs, plural(errs, "error")))
 		}
 	}
 	if len(refused) > 0 {
@@ -94,8 +102,8 @@ func upload(ctx context.Context, f *flags, getenv func(string) string, stdin io.
 			if l.Bytes > threshold {
 				how = fmt.Sprintf("the Uploads API in %d parts", (l.Bytes+partSize-1)/partSize)
 			}
-			cli.Warnf(stderr, name, "dry run: would send %s (%s, %d examples, %s tokens) as %s through %s, unless a file with the same content is already there",
-				l.Name, size(l.Bytes), l.Examples, cli.Thousands(l.Tokens), l.remoteName(), how)
+			cli.Warnf(stderr, name, "dry run: would send %s (%s, %s, %s tokens) as %s through %s, unless a file with the same content is already there",
+				l.Name, size(l.Bytes), examples(l.Examples), cli.Thousands(l.Tokens), l.remoteName(), how)
 			w.Encode(line{File: openai.File{ID: "file-dry-run-" + l.SHA256[:hashTagLen], Object: "file", Bytes: l.Bytes, Filename: l.remoteName(), Purpose: purpose},
 				SHA256: l.SHA256, Examples: l.Examples, Tokens: l.Tokens, Split: l.Split, DryRun: true})
 		}
@@ -114,7 +122,7 @@ func upload(ctx context.Context, f *flags, getenv func(string) string, stdin io.
 			return err
 		}
 		if !out.Reused {
-			cli.Warnf(stderr, name, "%s: sent as %s (%s, %d examples, %s tokens)", l.Name, out.ID, size(l.Bytes), l.Examples, cli.Thousands(l.Tokens))
+			cli.Warnf(stderr, name, "%s: sent as %s (%s, %s, %s tokens)", l.Name, out.ID, size(l.Bytes), examples(l.Examples), cli.Thousands(l.Tokens))
 		}
 		w.Encode(out)
 		if err := w.Flush(); err != nil {
@@ -124,10 +132,16 @@ func upload(ctx context.Context, f *flags, getenv func(string) string, stdin io.
 	return nil
 }
 
-const (
-	defaultModel      = "gpt-4o-mini-2024-07-18"
-	openAIMinExamples = 10 // OpenAI refuses a training file with fewer
-)
+const defaultModel = "gpt-4o-mini-2024-07-18"
+
+func plural(n int, s string) string {
+	if n == 1 {
+		return s
+	}
+	return s + "s"
+}
+
+func examples(n int) string { return cli.Thousands(int64(n)) + " " + plural(n, "example") }
 
 func firstOf(vals ...string) string {
 	for _, v := range vals {
@@ -232,6 +246,9 @@ func (s *sender) uploadFile(ctx context.Context, l *local) (openai.File, error) 
 		if err == nil {
 			return f, verify(f, l)
 		}
+		if errors.Is(err, openai.ErrMaybeCreated) && ctx.Err() != nil {
+			return f, s.interruptedUpload(ctx, l)
+		}
 		if !errors.Is(err, openai.ErrMaybeCreated) || attempt >= s.retries {
 			return f, err
 		}
@@ -241,7 +258,7 @@ func (s *sender) uploadFile(ctx context.Context, l *local) (openai.File, error) 
 		cli.Warnf(s.stderr, name, "%s: the upload's answer was lost (%v); looking for the file before sending it again", l.Name, err)
 		found, ok, ferr := s.lookFor(ctx, l, s.lookupFor)
 		if ctx.Err() != nil {
-			return openai.File{}, ctx.Err()
+			return openai.File{}, s.interruptedUpload(ctx, l)
 		}
 		if ferr != nil {
 			return openai.File{}, fmt.Errorf("the file may have been stored but cannot be looked up (%w); before sending it again, look for a file named like %s", ferr, l.remoteName())
@@ -252,6 +269,22 @@ func (s *sender) uploadFile(ctx context.Context, l *local) (openai.File, error) 
 		}
 		cli.Warnf(s.stderr, name, "%s: no such file after %s of looking; sending it again", l.Name, s.lookupFor)
 	}
+}
+
+// interruptedUpload is an upload cut short by a signal after it may have
+// reached the server: a few seconds go to looking the file up by its
+// content tag, so that the user learns whether it is stored.
+func (s *sender) interruptedUpload(ctx context.Context, l *local) error {
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	s.listed = false
+	if f, ok, err := s.find(lctx, l); err == nil && ok {
+		cli.Warnf(s.stderr, name, "%s: the file was stored before the interruption: %s", l.Name, f.ID)
+	} else {
+		cli.Warnf(s.stderr, name, "%s: the file may have been stored (its name contains %s); running ft-upload again on the same content reuses it if it is there",
+			l.Name, l.tag())
+	}
+	return ctx.Err()
 }
 
 // lookFor looks for the file by its content until the file list shows it

@@ -2,14 +2,10 @@ package main
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"sort"
 	"strings"
-	"syscall"
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
 	"github.com/ft-tools/ft/jsonl"
@@ -27,14 +23,18 @@ type job struct {
 	json      bool
 	color     bool // stderr is a terminal and NO_COLOR is unset
 
-	out     *jsonl.Writer // valid records, or findings with --report json
-	stderr  *bufio.Writer
-	rejects *cli.AtomicFile
-	rejectW *jsonl.Writer
+	out      *jsonl.Writer // valid records, or findings with --report json
+	stderr   *bufio.Writer
+	repeats  cli.Repeats // thins out the same finding on every line of a file
+	progress *cli.Progress
+	rejects  *cli.AtomicFile
+	rejectW  *jsonl.Writer
 
 	errors     int  // across all files, warnings under --strict included
 	unreadable bool // some input could not be read
-	stopped    bool // --max-errors reached, or stdout closed
+	stopped    bool // --max-errors reached, or stdout closed under --report json
+	outClosed  bool // stdout closed while it carried the valid records
+	outGone    bool // stdout failed and the run stopped
 }
 
 func newJob(f *flags, rules jsonl.Rules, stdout, stderr io.Writer) (*job, error) {
@@ -46,10 +46,12 @@ func newJob(f *flags, rules jsonl.Rules, stdout, stderr io.Writer) (*job, error)
 		out:       jsonl.NewWriter(stdout),
 		stderr:    bufio.NewWriter(stderr),
 	}
+	// Lines written to the terminal would be torn by a status line.
+	j.progress = cli.NewProgress(stderr, name, f.Files, f.Quiet || cli.IsTerminal(stdout)).Via(j.stderr)
 	if f.Rejects != "" {
 		a, err := cli.CreateAtomic(f.Rejects)
 		if err != nil {
-			return nil, cli.Errorf(cli.ExitUnreadable, "--rejects: %v", err)
+			return nil, cli.Errorf(cli.ExitUnreadable, "--rejects %v", err)
 		}
 		j.rejects, j.rejectW = a, jsonl.NewWriter(a)
 	}
@@ -60,7 +62,6 @@ func newJob(f *flags, rules jsonl.Rules, stdout, stderr io.Writer) (*job, error)
 func (j *job) run(inputs []string, stdin io.Reader) int {
 	if j.rejects != nil {
 		defer j.rejects.Abort()
-		defer j.removeOnInterrupt()()
 	}
 	for _, in := range inputs {
 		if j.stopped {
@@ -72,6 +73,9 @@ func (j *job) run(inputs []string, stdin io.Reader) int {
 		}
 	}
 	err := j.out.Flush()
+	if j.outClosed && cli.IsBrokenPipe(err) {
+		err = nil
+	}
 	if err == nil && j.rejects != nil {
 		if err = j.rejectW.Flush(); err == nil {
 			err = j.rejects.Commit()
@@ -93,28 +97,8 @@ func (j *job) run(inputs []string, stdin io.Reader) int {
 	return code
 }
 
-// removeOnInterrupt removes the unfinished --rejects file on Ctrl-C, so that
-// no temporary file is left behind, and returns the function that stops
-// watching.
-func (j *job) removeOnInterrupt() (stop func()) {
-	sig := make(chan os.Signal, 1)
-	done := make(chan struct{})
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		select {
-		case <-sig:
-			j.rejects.Abort()
-			os.Exit(cli.ExitInterrupted)
-		case <-done:
-		}
-	}()
-	return func() {
-		signal.Stop(sig)
-		close(done)
-	}
-}
-
 func (j *job) report(err error) int {
+	j.progress.Done()
 	j.stderr.Flush()
 	return cli.Report(j.stderr, name, err)
 }
@@ -134,12 +118,26 @@ func (j *job) file(arg string, stdin io.Reader) error {
 		return err
 	}
 	defer rc.Close()
-	r := jsonl.NewReader(rc, fname)
+	r := jsonl.NewReader(j.progress.Reader(rc), fname)
 	v := jsonl.NewValidator(j.rules, fname)
 	t := tally{}
 	var pending []held
 	sawJSON := false
 	for !j.stopped && r.Next() {
+		if le := r.TooLong(); le != nil {
+			// Not held, so not in --rejects either: the finding says so.
+			v.Skip()
+			fs := []jsonl.Finding{{File: le.File, Line: le.Line, Severity: jsonl.SeverityError, Code: le.Code,
+				Message: le.Err.Error() + j.notKept()}}
+			if !sawJSON {
+				if pending = append(pending, held{nil, fs}); len(pending) == notJSONLines {
+					return notJSONError(fname, pending, false)
+				}
+				continue
+			}
+			j.emit(nil, fs, t)
+			continue
+		}
 		fs := v.Line(r.Line(), r.Bytes())
 		notJSON := len(fs) > 0 && (fs[0].Code == jsonl.CodeInvalidJSON || fs[0].Code == jsonl.CodeInvalidUTF8)
 		if notJSON && r.Truncated() && fs[0].Code == jsonl.CodeInvalidJSON {
@@ -162,13 +160,7 @@ func (j *job) file(arg string, stdin io.Reader) error {
 		j.emit(r.Bytes(), fs, t)
 	}
 	if err := r.Err(); err != nil {
-		var le *jsonl.LineError
-		if !errors.As(err, &le) || le.Code != jsonl.CodeLineTooLong {
-			return cli.WithCode(cli.ExitUnreadable, err)
-		}
-		j.emit(nil, []jsonl.Finding{{File: le.File, Line: le.Line, Severity: jsonl.SeverityError, Code: le.Code,
-			Message: le.Err.Error() + "; the rest of the file is not read"}}, t)
-		j.stopped = true
+		return cli.WithCode(cli.ExitUnreadable, err)
 	}
 	if len(pending) > 0 {
 		return notJSONError(fname, pending, true)
@@ -180,11 +172,23 @@ func (j *job) file(arg string, stdin io.Reader) error {
 	return nil
 }
 
+// notKept is what a too-long line's finding adds with --rejects.
+func (j *job) notKept() string {
+	if j.rejectW == nil {
+		return ""
+	}
+	return " (too long to keep, so not in --rejects)"
+}
+
 func notJSONError(fname string, pending []held, all bool) error {
 	f := pending[0].findings[0]
 	which := fmt.Sprintf("the first %d lines", len(pending))
 	if all {
 		which = fmt.Sprintf("its %d lines", len(pending))
+		if len(pending) == 1 {
+			return cli.Errorf(cli.ExitUnreadable, "%s: not JSON lines: its only line is not JSON (line %d: %s: %s)",
+				fname, f.Line, f.Code, f.Message)
+		}
 	}
 	return cli.Errorf(cli.ExitUnreadable, "%s: not JSON lines: none of %s is JSON (line %d: %s: %s)",
 		fname, which, f.Line, f.Code, f.Message)
@@ -205,7 +209,8 @@ func (j *job) emit(raw []byte, fs []jsonl.Finding, t tally) {
 		}
 		if j.json {
 			j.write(j.out.Encode(f))
-		} else {
+		} else if j.repeats.Show(f.Code, f.Path) {
+			j.progress.Done()
 			fmt.Fprintf(j.stderr, "%s: %s\n", name, j.paint(f))
 		}
 	}
@@ -213,7 +218,7 @@ func (j *job) emit(raw []byte, fs []jsonl.Finding, t tally) {
 	case raw == nil:
 	case bad && j.rejectW != nil:
 		j.rejectW.WriteLine(raw) // its error sticks and is reported at the end
-	case !bad && !j.json:
+	case !bad && !j.json && !j.outClosed:
 		j.write(j.out.WriteLine(raw))
 	}
 	if j.maxErrors > 0 && j.errors >= j.maxErrors {
@@ -241,14 +246,25 @@ func (j *job) paint(f jsonl.Finding) string {
 }
 
 // write stops the run when stdout is gone; the error itself is reported
-// (or, for a closed pipe, swallowed) by run's final Flush.
+// (or, for a closed pipe, swallowed) by run's final Flush. When stdout
+// carried the valid records (`ft-validate big.jsonl | head -1`), the check
+// goes on to the end without them: the findings, the summary, --rejects
+// and the exit status are what a check is for, and a summary of the first
+// lines would pass for one of the file.
 func (j *job) write(err error) {
-	if err != nil {
-		j.stopped = true
+	if err == nil {
+		return
 	}
+	if !j.json && cli.IsBrokenPipe(err) {
+		j.outClosed = true
+		return
+	}
+	j.stopped, j.outGone = true, true
 }
 
 func (j *job) summary(fname string, v *jsonl.Validator, r *jsonl.Reader, t tally) {
+	j.progress.Done()
+	j.repeats.Flush(j.stderr, name)
 	var b strings.Builder
 	format := string(v.Format())
 	if format == "" {
@@ -258,9 +274,9 @@ func (j *job) summary(fname string, v *jsonl.Validator, r *jsonl.Reader, t tally
 	if v.Lines() == 1 {
 		lines = "line"
 	}
-	fmt.Fprintf(&b, "%s: %s: %s, %d %s, %d valid", name, fname, format, v.Lines(), lines, v.Valid())
+	fmt.Fprintf(&b, "%s: %s: %s, %s %s, %s valid", name, fname, format, cli.Thousands(int64(v.Lines())), lines, cli.Thousands(int64(v.Valid())))
 	if n := r.Blank(); n > 0 {
-		fmt.Fprintf(&b, ", %d blank skipped", n)
+		fmt.Fprintf(&b, ", %s blank skipped", cli.Thousands(int64(n)))
 	}
 	for _, sev := range []string{jsonl.SeverityError, jsonl.SeverityWarning} {
 		if len(t[sev]) == 0 {
@@ -282,15 +298,17 @@ func (j *job) summary(fname string, v *jsonl.Validator, r *jsonl.Reader, t tally
 		if total == 1 {
 			plural = ""
 		}
-		fmt.Fprintf(&b, "; %d %s%s:", total, sev, plural)
+		fmt.Fprintf(&b, "; %s %s%s:", cli.Thousands(int64(total)), sev, plural)
 		for i, c := range codes {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			fmt.Fprintf(&b, " %s %d", c, t[sev][c])
+			fmt.Fprintf(&b, " %s %s", c, cli.Thousands(int64(t[sev][c])))
 		}
 	}
-	if j.stopped && j.maxErrors > 0 && j.errors >= j.maxErrors {
+	if j.outGone {
+		b.WriteString("; stopped there: stdout was closed")
+	} else if j.stopped && j.maxErrors > 0 && j.errors >= j.maxErrors {
 		fmt.Fprintf(&b, "; stopped after %d errors (--max-errors)", j.errors)
 	}
 	fmt.Fprintln(j.stderr, b.String())

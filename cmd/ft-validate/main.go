@@ -29,11 +29,13 @@ const defaultModel = "gpt-4o-mini-2024-07-18"
 type flags struct {
 	Format          string   `help:"Format of the examples: auto detects it from the first lines." enum:"auto,chat,preference,reinforcement,completion" default:"auto"`
 	Model           string   `help:"Model whose per-example token limit applies (default: $BASE_MODEL, else gpt-4o-mini-2024-07-18)." placeholder:"M"`
-	MinExamples     int      `help:"Fewest valid examples a file may have." default:"10" placeholder:"N"`
+	MinExamples     *int     `help:"Fewest valid examples a file may have (default: OpenAI's minimum, 10 for a training file, 1 with --validation); 0 skips the check." placeholder:"N"`
+	Validation      bool     `help:"The files are validation files: OpenAI's minimum is then 1 example, not 10."`
 	AnswerJSON      bool     `name:"answer-json" help:"Require every assistant answer (or completion) to parse as JSON."`
 	Strict          bool     `help:"Treat warnings as errors: lines with warnings are rejected and fail the run."`
 	MaxErrors       int      `help:"Stop after N errors; 0 checks every line." default:"0" placeholder:"N"`
 	Rejects         string   `help:"Write the invalid lines, unchanged, to FILE." placeholder:"FILE"`
+	Quiet           bool     `help:"Show no progress line on a terminal." short:"q"`
 	Report          string   `help:"What stdout carries: the valid records, or the findings as JSON lines." enum:"records,json" default:"records"`
 	Files           []string `arg:"" optional:"" help:"JSONL files; none or - means stdin."`
 	MongoFlags      `embed:""`
@@ -68,9 +70,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cli.Report(stderr, name, cli.WithCode(cli.ExitUsage, err))
 	}
 	rules.Extra = f.mongoCheck()
+	if err := cli.CheckOutputs(cli.Inputs(f.Files), stdin, cli.Output{Flag: "--rejects", Path: f.Rejects}); err != nil {
+		return cli.Report(stderr, name, err)
+	}
+	if err := cli.CheckStdout(cli.Inputs(f.Files), stdout); err != nil {
+		return cli.Report(stderr, name, err)
+	}
 	j, err := newJob(&f, rules, stdout, stderr)
 	if err != nil {
 		return cli.Report(stderr, name, err)
 	}
+	cli.HintStdin(stderr, name, "JSONL examples", f.Files, stdin)
 	return j.run(cli.Inputs(f.Files), stdin)
 }

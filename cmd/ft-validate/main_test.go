@@ -4,16 +4,17 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/ft-tools/ft/cmd/internal/scriptfiles"
 )
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		name: func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		name: main, // main, not only run: it sets up the SIGPIPE and signal handling
 	})
 }
 
@@ -21,21 +22,11 @@ func TestScript(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
+		Cmds:                scriptfiles.Cmds,
+		Condition:           scriptfiles.Condition,
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("BASE_MODEL", "")
 			return nil
-		},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			// bytes FILE "go string": writes exact bytes (CR, BOM, invalid
-			// UTF-8, no final newline), which txtar cannot hold.
-			"bytes": func(ts *testscript.TestScript, neg bool, args []string) {
-				if len(args) != 2 {
-					ts.Fatalf("usage: bytes FILE QUOTED")
-				}
-				s, err := strconv.Unquote(args[1])
-				ts.Check(err)
-				ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(s), 0o644))
-			},
 		},
 	})
 }
@@ -134,15 +125,18 @@ func TestToyChat(t *testing.T) {
 		{nil, 1, 5, []string{
 			":3: warning: missing_system_message: messages: ",
 			":4: warning: example_missing_user_message: messages: ",
-			"toy_chat_fine_tuning.jsonl: too_few_examples: 5 valid examples; OpenAI requires at least 10\n",
+			"toy_chat_fine_tuning.jsonl: too_few_examples: 5 valid examples; a training file needs at least 10\n",
 			": chat, 5 lines, 5 valid; 1 error: too_few_examples 1; 2 warnings: example_missing_user_message 1, missing_system_message 1\n",
 		}},
 		{[]string{"--model", "gpt-3.5-turbo-0613", "--min-examples", "1"}, 1, 4, []string{
-			// "Eat a banana!" 2,000 times: about 8,000 tokens
-			":5: too_many_tokens: the example has 80",
+			// "Eat a banana!" 2,000 times, about 8,000 tokens: counting
+			// stops past the limit, at a message's text
+			":5: too_many_tokens: the example has at least 4",
 			"over the 4096-token limit of gpt-3.5-turbo-0613",
 		}},
 		{[]string{"--strict", "--min-examples", "1"}, 1, 3, []string{":3: missing_system_message: "}},
+		// As a validation file, its 5 examples are enough: only warnings.
+		{[]string{"--validation"}, 0, 5, []string{": chat, 5 lines, 5 valid; 2 warnings: "}},
 	}
 	for _, tc := range tests {
 		var stdout, stderr bytes.Buffer
@@ -161,5 +155,30 @@ func TestToyChat(t *testing.T) {
 				t.Errorf("%v: stderr lacks %q:\n%s", tc.args, s, stderr.String())
 			}
 		}
+	}
+}
+
+// TestLongLineWithoutBreaks: a line of megabytes that is one piece for the
+// tokenizer is over the limit, said so with a lower bound, and its
+// neighbours are still checked.
+func TestLongLineWithoutBreaks(t *testing.T) {
+	short := `{"messages":[{"role":"system","content":"S"},{"role":"user","content":"Q"},{"role":"assistant","content":"A"}]}` + "\n"
+	for _, tc := range []struct{ name, text, want string }{
+		{"letter", strings.Repeat("a", 4<<20), ":2: too_many_tokens: the example has at least "},
+		{"emoji", strings.Repeat("😀", 1<<20), ":2: too_many_tokens: the example has at least "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := short + `{"messages":[{"role":"user","content":"` + tc.text + `"},{"role":"assistant","content":"A"}]}` + "\n" + short
+			var stdout, stderr bytes.Buffer
+			if got := run([]string{"--min-examples", "1"}, strings.NewReader(in), &stdout, &stderr); got != 1 {
+				t.Errorf("exit %d, want 1\n%s", got, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), tc.want) || !strings.Contains(stderr.String(), "over the 65536-token limit") {
+				t.Errorf("stderr lacks %q:\n%s", tc.want, stderr.String())
+			}
+			if stdout.String() != short+short {
+				t.Errorf("stdout has %d bytes, want the two short lines", stdout.Len())
+			}
+		})
 	}
 }

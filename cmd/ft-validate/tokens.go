@@ -21,13 +21,20 @@ func rulesFor(f *flags) (jsonl.Rules, error) {
 	rules := jsonl.Rules{
 		Format:      format,
 		AnswerJSON:  f.AnswerJSON,
-		MinExamples: f.MinExamples,
+		MinExamples: jsonl.MinExamples(f.Validation),
+		Validation:  f.Validation,
 		Strict:      f.Strict,
 		Model:       m.Name,
 		Limit:       m.ExampleLimit,
 		// OpenAI refused "<|fim_suffix|>" for a model whose encoding lacks
 		// it, so every known special token is checked, whatever the model.
 		SpecialTokens: union(tokenize.SpecialTokens(m.Encoding), jsonl.DefaultSpecialTokens),
+	}
+	if f.MinExamples != nil {
+		if *f.MinExamples < 0 {
+			return jsonl.Rules{}, fmt.Errorf("--min-examples %d: must be 0 or more", *f.MinExamples)
+		}
+		rules.MinExamples = *f.MinExamples
 	}
 	if m.ExampleLimit > 0 {
 		rules.Count = lazyCounter(m.Name)
@@ -37,9 +44,9 @@ func rulesFor(f *flags) (jsonl.Rules, error) {
 
 // lazyCounter loads the encoding on the first long example: loading takes
 // seconds, and most files have no example long enough to need a count.
-func lazyCounter(model string) func(*jsonl.Example) int {
+func lazyCounter(model string) func(*jsonl.Example, int) (int, bool) {
 	var counter *tokenize.Counter
-	return func(ex *jsonl.Example) int {
+	return func(ex *jsonl.Example, limit int) (int, bool) {
 		if counter == nil {
 			c, err := tokenize.New(model)
 			if err != nil {
@@ -48,7 +55,7 @@ func lazyCounter(model string) func(*jsonl.Example) int {
 			}
 			counter = c
 		}
-		return counter.Example(ex).Total
+		return counter.ExampleUpTo(ex, limit)
 	}
 }
 

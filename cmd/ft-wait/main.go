@@ -14,10 +14,8 @@ import (
 	"io"
 	"math"
 	"os"
-	"os/signal"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
@@ -80,7 +78,7 @@ func (i interval) String() string { return time.Duration(i).String() }
 func main() { cli.Main(run) }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := cli.SignalContext(context.Background())
 	defer stop()
 	return runContext(ctx, args, os.Getenv, stdin, stdout, stderr)
 }
@@ -90,5 +88,9 @@ func runContext(ctx context.Context, args []string, getenv func(string) string, 
 	if code, ok := cli.Parse(name, &f, help, args, stdout, stderr); !ok {
 		return code
 	}
-	return waitJobs(ctx, &f, getenv, stdin, stdout, stderr)
+	code := waitJobs(ctx, &f, getenv, stdin, stdout, stderr)
+	if code == cli.ExitInterrupted && ctx.Err() != nil {
+		return cli.InterruptCode(ctx) // 143 for SIGTERM, 129 for SIGHUP
+	}
+	return code
 }

@@ -107,6 +107,26 @@ for (let k = 0; k < 3000; k++) {
   cases.push([`random ${k}`, s]);
 }
 
+// Pieces of 16 KiB without a word break, long enough for the counter's
+// backtracking encoder (4 KiB and more); tiktoken's merge is quadratic in
+// the piece, which keeps them this short.
+const longPiece = (chars, bytes) => {
+  let s = '';
+  while (Buffer.byteLength(s) < bytes) s += pick(chars);
+  return s;
+};
+cases.push(
+  ['long piece of one letter', 'a'.repeat(16384)],
+  ['long piece of one capital', 'A'.repeat(16384)],
+  ['long piece of one emoji', '😀'.repeat(4096)],
+  ['long piece of emoji', longPiece([...'😀🎉👍🏽🧑‍🚀❤️‍🔥🇯🇵'], 16384)],
+  ['long piece of CJK', longPiece([...'的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可她里后小么心多天而能好'], 16384)],
+  ['long piece of five letters', longPiece([...'abcde'], 16384)],
+  ['long piece of hex', longPiece([...'0123456789abcdef'], 16384)],
+  ['long piece of base64', longPiece([...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'], 16384)],
+  ['long piece of hangul', longPiece([...'한국어가나다라마바사아자차카타파하'], 16384)],
+);
+
 for (const [name, text] of cases) {
   const o = { name, text, o200k: count(encs.o200k, text), cl100k: count(encs.cl100k, text) };
   process.stdout.write(JSON.stringify(o) + '\n');

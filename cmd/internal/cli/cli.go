@@ -22,10 +22,10 @@ const (
 	ExitOK          = 0
 	ExitDataError   = 1 // the data has errors, or the job ended failed/cancelled
 	ExitUsage       = 2
-	ExitUnreadable  = 3 // missing file, not JSON, not UTF-8
-	ExitAPIRefused  = 4 // a 4xx from the API, or a budget guard
-	ExitUnavailable = 5 // the API stayed unavailable after all retries
-	ExitInterrupted = 130
+	ExitUnreadable  = 3   // missing file, not JSON, not UTF-8
+	ExitAPIRefused  = 4   // a 4xx from the API, or a budget guard
+	ExitUnavailable = 5   // the API stayed unavailable after all retries
+	ExitInterrupted = 130 // SIGINT; SIGTERM is 143 and SIGHUP 129 (SignalError)
 )
 
 // ExitCoder is implemented by errors that choose their own exit status.
@@ -79,21 +79,27 @@ func IsBrokenPipe(err error) bool {
 }
 
 // Report prints err as "name: message" on stderr, unless it is a broken pipe,
-// and returns the exit status it asks for.
+// and returns the exit status it asks for. An error of several lines (from
+// errors.Join) gets the name on each, as every diagnostic line does.
 func Report(stderr io.Writer, name string, err error) int {
 	code := CodeOf(err)
 	if err != nil && !IsBrokenPipe(err) {
-		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		var b strings.Builder
+		for _, line := range strings.Split(strings.TrimRight(err.Error(), "\n"), "\n") {
+			b.WriteString(name + ": " + line + "\n")
+		}
+		io.WriteString(stderr, b.String())
 	}
 	return code
 }
 
-// ReportContext is Report for a run that Ctrl-C may cut short: an error once
-// ctx has ended is an interruption (130), not the failure it caused.
+// ReportContext is Report for a run that a signal may cut short: an error
+// once ctx has ended is an interruption (130, or 143 and 129 for SIGTERM and
+// SIGHUP), not the failure it caused.
 func ReportContext(ctx context.Context, stderr io.Writer, name string, err error) int {
 	if ctx.Err() != nil && err != nil {
 		Warnf(stderr, name, "interrupted")
-		return ExitInterrupted
+		return InterruptCode(ctx)
 	}
 	return Report(stderr, name, err)
 }
@@ -105,9 +111,11 @@ func Warnf(stderr io.Writer, name, format string, args ...any) {
 
 // Main runs a tool's run function as the process. SIGPIPE is ignored so that
 // a closed stdout (`| head -1`) is an EPIPE error, which Report turns into a
-// quiet exit 0, instead of a death by signal.
+// quiet exit 0, instead of a death by signal. SIGINT, SIGTERM and SIGHUP
+// remove the temporary outputs and end the run (see SignalContext).
 func Main(run func(args []string, stdin io.Reader, stdout, stderr io.Writer) int) {
 	signal.Ignore(syscall.SIGPIPE)
+	handleSignals(progName())
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
@@ -179,7 +187,7 @@ func (h Help) description() string {
 			b.WriteString("  " + e + "\n")
 		}
 	}
-	b.WriteString("\nExit status: 0 success, 1 the data has errors, 2 usage error, 3 input unreadable, 4 the API refused the request, 5 the API stayed unavailable, 130 interrupted.")
+	b.WriteString("\nExit status: 0 success, 1 the data has errors, 2 usage error, 3 input unreadable, 4 the API refused the request, 5 the API stayed unavailable, 130 interrupted (143 SIGTERM, 129 SIGHUP).")
 	if len(h.Environment) > 0 {
 		b.WriteString("\n\nEnvironment:\n")
 		for _, e := range h.Environment {

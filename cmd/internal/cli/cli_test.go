@@ -155,3 +155,23 @@ func TestReportContext(t *testing.T) {
 		}
 	}
 }
+
+// Every line of a diagnostic starts with the tool's name, also the lines of
+// an error that joins several.
+func TestReportNamesEveryLine(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{errors.New("one"), "ft-x: one\n"},
+		{WithCode(ExitUsage, errors.Join(errors.New("--epochs 99: too many"), errors.New("--batch-size 0: too few"))),
+			"ft-x: --epochs 99: too many\nft-x: --batch-size 0: too few\n"},
+		{nil, ""},
+	} {
+		var b strings.Builder
+		Report(&b, "ft-x", tc.err)
+		if b.String() != tc.want {
+			t.Errorf("Report(%v) wrote %q, want %q", tc.err, b.String(), tc.want)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ft-tools/ft/cmd/internal/scriptfiles"
 	"github.com/ft-tools/ft/jsonl"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -52,6 +53,22 @@ func TestPipelines(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"splitcheck": splitCheck,
+			"feed":       scriptfiles.Cmds["feed"],
+			"bytes":      scriptfiles.Cmds["bytes"],
+			"mknod":      scriptfiles.Cmds["mknod"],
+			"filetype":   scriptfiles.Cmds["filetype"],
+		},
+		// [shared] is whether FT_SHARED is set: the scripts on public data
+		// stop without it, and fail on a missing file with it. [mknod] is
+		// whether device nodes can be made here.
+		Condition: func(cond string) (bool, error) {
+			if cond == "mknod" {
+				return scriptfiles.Condition(cond)
+			}
+			if cond != "shared" {
+				return false, fmt.Errorf("unknown condition %q", cond)
+			}
+			return os.Getenv("FT_SHARED") != "", nil
 		},
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -55,7 +56,12 @@ func (p Path) IsZero() bool { return p.segments == nil }
 type Error struct {
 	Where   string
 	Missing bool // the key or index does not exist (otherwise: not an object or array)
-	Err     error
+	// Key is the key that was missing, and Keys the keys of the object that
+	// lacked it, sorted, so that a caller can say which fields there are.
+	// Both are empty for a missing array index.
+	Key  string
+	Keys []string
+	Err  error
 }
 
 func (e *Error) Error() string { return e.Err.Error() }
@@ -84,7 +90,12 @@ func Lookup(doc []byte, p Path) (value []byte, where string, err error) {
 			appendKey(&at, key)
 			v, ok := obj[key]
 			if !ok {
-				return nil, at.String(), &Error{Where: at.String(), Missing: true, Err: fmt.Errorf("no field %q", key)}
+				keys := make([]string, 0, len(obj))
+				for k := range obj {
+					keys = append(keys, k)
+				}
+				slices.Sort(keys)
+				return nil, at.String(), &Error{Where: at.String(), Missing: true, Key: key, Keys: keys, Err: fmt.Errorf("no field %q", key)}
 			}
 			cur, segs = bytes.TrimSpace(v), segs[n:]
 		case len(cur) > 0 && cur[0] == '[':

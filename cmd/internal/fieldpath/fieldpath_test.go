@@ -2,6 +2,7 @@ package fieldpath
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -64,5 +65,20 @@ func TestKind(t *testing.T) {
 		if got := Kind([]byte(in)); got != want {
 			t.Errorf("Kind(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// A missing key names itself and the keys its object has, for a caller to
+// list them and suggest one.
+func TestMissingKeyNamesTheKeys(t *testing.T) {
+	_, _, err := Lookup([]byte(`{"question":"q","schema":{"collection":"a","db":"b"}}`), MustParse("schema.colection"))
+	var le *Error
+	if !errors.As(err, &le) || !le.Missing || le.Key != "colection" || le.Where != "schema.colection" ||
+		strings.Join(le.Keys, ",") != "collection,db" {
+		t.Fatalf("err = %#v", err)
+	}
+	_, _, err = Lookup([]byte(`{"a":[1]}`), MustParse("a.3"))
+	if !errors.As(err, &le) || !le.Missing || le.Key != "" || le.Keys != nil {
+		t.Fatalf("index past the end: %#v", err)
 	}
 }

@@ -353,19 +353,28 @@ func (a *analyzer) chain(segs []seg) bool {
 		}
 		a.operationArgs(op, opArgs, first)
 	}
+	// doc is whether the chain has reached a document rather than a cursor:
+	// findOne's result, an element of toArray(), next()'s. A name read off
+	// a document is one of its fields (findOne(…).rating), not a method.
+	doc := op == "findOne"
 	for ; i < len(segs); i++ {
 		s := segs[i]
-		if s.index {
+		property := doc && !s.isCall && !s.index
+		switch {
+		case s.index:
 			s.name = "[]" // find().toArray()[0]
+		case property:
+			s.name = "." + s.name // toArray()[0].min_dew_point_f
 		}
 		if first {
 			a.q.Modifiers = append(a.q.Modifiers, s.name)
 			a.q.mods = append(a.q.mods, call{name: s.name, pos: s.pos, args: s.args, member: !s.isCall})
 		}
-		if !modifiers[s.name] && !s.index {
+		if !modifiers[s.name] && !s.index && !property {
 			a.note(CodeUnknownMethod, s.name, s.pos)
 		}
 		a.values(s.args)
+		doc = s.index || property || s.isCall && (s.name == "next" || s.name == "tryNext")
 	}
 	return true
 }

@@ -33,6 +33,10 @@ func TestCheck(t *testing.T) {
 		{`db.c.find({ a: { $gtt: 1 } })`, false, "warning mongo_unknown_operator 1:18"},
 		{`db.c.fnd({})`, false, "warning mongo_unknown_method 1:6"},
 		{`db.c.find({}).sortt({ a: 1 })`, false, "warning mongo_unknown_method 1:15"},
+		{`db.c.find({}).toArray()[0].rating`, true, ""},
+		{`db.c.findOne({ a: 1 }).rating`, true, ""},
+		{`db.c.find({}).rating`, false, "warning mongo_unknown_method 1:15"}, // a cursor has no fields
+		{`db.c.findOne({}).rating.sortt()`, false, "warning mongo_unknown_method 1:25"},
 		{"```js\ndb.c.find({ a: { $bad: 1 } })\n```", false, "warning mongo_code_fence 1:1,warning mongo_unknown_operator 2:18"},
 	}
 	for _, tt := range tests {

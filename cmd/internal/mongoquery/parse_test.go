@@ -115,6 +115,10 @@ func TestParse(t *testing.T) {
 		{`db.orders.explain("executionStats").find({ a: 1 })`, want{op: "find", mods: "explain"}},
 		{`db.orders.find({ a: 1 }).explain()`, want{op: "find", mods: "explain"}},
 		{`db.orders.find().toArray().length`, want{mods: "toArray length"}},
+		{`db.weather.find().sort({ min_dew_point_f: 1 }).limit(1).toArray()[0].min_dew_point_f`, want{op: "find", mods: "sort limit toArray [] .min_dew_point_f"}},
+		{`db.movies.findOne({ title: "Up" }).rating`, want{op: "findOne", mods: ".rating"}},
+		{`db.movies.findOne({}).imdb.rating.toString()`, want{op: "findOne", mods: ".imdb .rating toString"}},
+		{`db.movies.find().next().title`, want{op: "find", mods: "next .title"}},
 		{`db.a.find({ x: { $in: db.b.distinct("x", { y: { $gt: 1 } }) } })`, want{coll: "a", op: "find", ops: "$in $gt"}},
 		{`db.a.find().forEach(d => db.b.insertOne(d))`, want{coll: "a", op: "find", mods: "forEach"}},
 

@@ -70,6 +70,10 @@ type note struct {
 	pos  int
 }
 
+// DBLevel reports whether the operation is a method of db itself, such as
+// db.aggregate([…]) or db.runCommand(…), rather than of a collection.
+func (q *Query) DBLevel() bool { return q.dbLevel }
+
 // Parse reads one answer. A script returns a Query of Form "script" and no
 // error; an answer that is not a query returns a *ParseError. Parse never
 // panics.

@@ -1,8 +1,10 @@
 package mongoquery
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -108,8 +110,39 @@ type StatsReport struct {
 	// PipelineLength maps a number of top-level stages to the number of
 	// aggregate answers that have it; Depth maps a nesting depth to the
 	// number of answers.
-	PipelineLength map[string]int `json:"pipeline_length"`
-	Depth          map[string]int `json:"depth"`
+	PipelineLength NumberCounts `json:"pipeline_length"`
+	Depth          NumberCounts `json:"depth"`
+}
+
+// NumberCounts are counts keyed by a number. JSON object keys are strings,
+// which would put "10" before "2"; they are written in numeric order, as a
+// reader scans a histogram.
+type NumberCounts map[string]int
+
+// MarshalJSON writes the counts in numeric order of their keys.
+func (m NumberCounts) MarshalJSON() ([]byte, error) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		x, errx := strconv.Atoi(a)
+		y, erry := strconv.Atoi(b)
+		if errx != nil || erry != nil || x == y {
+			return strings.Compare(a, b)
+		}
+		return cmp.Compare(x, y)
+	})
+	b := []byte{'{'}
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendQuote(b, k)
+		b = append(b, ':')
+		b = strconv.AppendInt(b, int64(m[k]), 10)
+	}
+	return append(b, '}'), nil
 }
 
 func orEmpty(m map[string]int) map[string]int {
@@ -119,8 +152,8 @@ func orEmpty(m map[string]int) map[string]int {
 	return m
 }
 
-func histogram(m map[int]int) map[string]int {
-	out := make(map[string]int, len(m))
+func histogram(m map[int]int) NumberCounts {
+	out := make(NumberCounts, len(m))
 	for k, v := range m {
 		out[strconv.Itoa(k)] = v
 	}

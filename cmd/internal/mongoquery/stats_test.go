@@ -109,3 +109,19 @@ func TestStatsEmpty(t *testing.T) {
 		t.Errorf("prose report:\n%s\nwant\n%s", buf.String(), want)
 	}
 }
+
+func TestNumberCountsInNumericOrder(t *testing.T) {
+	for _, tc := range []struct {
+		in   NumberCounts
+		want string
+	}{
+		{NumberCounts{"10": 30, "2": 460, "1": 50, "9": 5}, `{"1":50,"2":460,"9":5,"10":30}`},
+		{NumberCounts{}, `{}`},
+		{NumberCounts{"18": 5, "3": 1}, `{"3":1,"18":5}`},
+	} {
+		b, err := json.Marshal(tc.in)
+		if err != nil || string(b) != tc.want {
+			t.Errorf("Marshal(%v) = %s, %v; want %s", tc.in, b, err, tc.want)
+		}
+	}
+}

@@ -89,7 +89,7 @@ func TestRetries(t *testing.T) {
 		{"x-should-retry true on 400", "400 GET /v1/fine_tuning/jobs should_retry=true", "list", 8, 2, nil, 0, ""},
 		{"x-should-retry false on 503", "503 GET /v1/fine_tuning/jobs should_retry=false message=down", "list", 8, 1, []time.Duration{}, cli.ExitUnavailable, "down"},
 		{"exhausted", "503 GET /v1/fine_tuning/jobs times=-1 message=still_down", "list", 3, 4, nil, cli.ExitUnavailable, "after 4 attempts"},
-		{"no retries", "500 GET /v1/fine_tuning/jobs", "list", 0, 1, []time.Duration{}, cli.ExitUnavailable, "after 1 attempts"},
+		{"no retries", "500 GET /v1/fine_tuning/jobs", "list", 0, 1, []time.Duration{}, cli.ExitUnavailable, "after 1 attempt:"},
 		{"Retry-After over the cap", "429 GET /v1/fine_tuning/jobs retry_after=600", "list", 8, 1, []time.Duration{}, cli.ExitUnavailable, "retry after 10m0s"},
 		{"404 not retried", "404 GET /v1/fine_tuning/jobs message=nope", "list", 8, 1, []time.Duration{}, cli.ExitAPIRefused, "nope"},
 	}

@@ -99,7 +99,11 @@ func (e *UnavailableError) Error() string {
 	if e.RetryAfter > 0 {
 		return fmt.Sprintf("API unavailable: the server asks to retry after %s, longer than %s: %v", e.RetryAfter, MaxRetryAfter, e.Err)
 	}
-	return fmt.Sprintf("API unavailable after %d attempts: %v", e.Attempts, e.Err)
+	attempts := "attempts"
+	if e.Attempts == 1 {
+		attempts = "attempt"
+	}
+	return fmt.Sprintf("API unavailable after %d %s: %v", e.Attempts, attempts, e.Err)
 }
 
 func (e *UnavailableError) Unwrap() error { return e.Err }

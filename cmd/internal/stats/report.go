@@ -175,20 +175,58 @@ func (a *Analyzer) Report() *Report {
 	return rep
 }
 
-// MarshalJSON writes the report with each optional section at the top
-// level, so that a section reads as `.queries`, like every built-in figure.
+// MarshalJSON writes the report with the combined training figures and each
+// optional section at the top level, so that a section reads as
+// `.queries`, like every built-in figure.
 func (r Report) MarshalJSON() ([]byte, error) {
-	type plain Report
-	b, err := jsonl.Marshal(plain(r))
-	if err != nil || len(r.Sections) == 0 {
-		return b, err
+	// Summary's own MarshalJSON would be promoted to a type that embeds it,
+	// so the parts are written one by one and joined.
+	parts := []any{r.Summary, struct {
+		TrainingFiles int       `json:"training_files"`
+		Files         []Summary `json:"files"`
+		Leakage       *Leakage  `json:"leakage,omitempty"`
+	}{r.TrainingFiles, r.Files, r.Leakage}}
+	if len(r.Sections) > 0 {
+		parts = append(parts, r.Sections)
 	}
-	sections, err := jsonl.Marshal(r.Sections)
-	if err != nil {
-		return nil, err
+	var b []byte
+	for _, p := range parts {
+		o, err := jsonl.Marshal(p)
+		if err != nil {
+			return nil, err
+		}
+		if b == nil {
+			b = o
+			continue
+		}
+		// Both are objects: join {…} and {…} into one.
+		b = append(append(b[:len(b)-1], ','), o[1:]...)
 	}
-	// Both are objects: join {…} and {…} into one.
-	return append(append(b[:len(b)-1], ','), sections[1:]...), nil
+	return b, nil
+}
+
+// MarshalJSON writes a validation file's epochs, billed tokens and costs as
+// null, with "billed": false, as the text report says "not billed": OpenAI
+// bills training tokens only, and a cost there would read as money spent.
+func (s Summary) MarshalJSON() ([]byte, error) {
+	type plain Summary
+	if s.Split != Validation {
+		return jsonl.Marshal(struct {
+			plain
+			Billed bool `json:"billed"`
+		}{plain(s), true})
+	}
+	return jsonl.Marshal(struct {
+		plain
+		Billed            bool        `json:"billed"`
+		RecommendedEpochs *int        `json:"recommended_epochs"`
+		BillingPerEpoch   *int64      `json:"billing_tokens_per_epoch"`
+		BillingTokens     *int64      `json:"billing_tokens"`
+		EstimatedCostUSD  *float64    `json:"estimated_cost_usd"`
+		USDPerMTok        *float64    `json:"training_usd_per_1m_tokens"`
+		PriceDate         string      `json:"price_date,omitempty"`
+		Costs             []ModelCost `json:"costs,omitempty"`
+	}{plain: plain(s)})
 }
 
 func slicesIndex(s []*fileAcc, f *fileAcc) int {

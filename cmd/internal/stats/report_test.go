@@ -205,7 +205,6 @@ func TestWriteText(t *testing.T) {
 	for _, want := range []string{
 		"train.jsonl (training)\n",
 		"val.jsonl (validation)\n",
-		"training file (1)\n",
 		"  examples           4  (1 bad line not counted, 1 blank line)\n",
 		"over limit         1 example over 20 tokens (truncated in training): train.jsonl:6\n",
 		"duplicates         1 example repeats an earlier one: train.jsonl:1 = 5\n",
@@ -222,10 +221,52 @@ func TestWriteText(t *testing.T) {
 	if strings.Contains(out, "\x1b[") {
 		t.Errorf("colour without TextOptions.Color")
 	}
+	// One training file: its section is the combined one, with the cost
+	// table once and no copy under another title.
+	if strings.Contains(out, "training file (") || strings.Count(out, "cost on every fine-tunable model") != 1 {
+		t.Errorf("the only training file is repeated, or its cost table is not there once:\n%s", out)
+	}
 	b.Reset()
 	rep.WriteText(&b, TextOptions{Color: true})
 	if !strings.Contains(b.String(), ansiCyan) {
 		t.Errorf("no colour with TextOptions.Color")
+	}
+}
+
+// A validation file's JSON says what its text says: not billed, so no
+// epochs, billed tokens or cost.
+func TestValidationJSONNotBilled(t *testing.T) {
+	rep, _ := analyze(t, testConfig(2), "train.jsonl", trainFile, "val.jsonl", valFile)
+	b, err := jsonl.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Billed            bool     `json:"billed"`
+		RecommendedEpochs *int     `json:"recommended_epochs"`
+		EstimatedCostUSD  *float64 `json:"estimated_cost_usd"`
+		Files             []map[string]any
+	}
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	if !got.Billed || got.RecommendedEpochs == nil || *got.RecommendedEpochs != 25 || got.EstimatedCostUSD == nil {
+		t.Errorf("combined training figures: billed %v, epochs %v, cost %v", got.Billed, got.RecommendedEpochs, got.EstimatedCostUSD)
+	}
+	if len(got.Files) != 2 {
+		t.Fatalf("%d files", len(got.Files))
+	}
+	train, val := got.Files[0], got.Files[1]
+	if train["billed"] != true || train["recommended_epochs"] != float64(25) || train["costs"] == nil {
+		t.Errorf("training file: %v", train)
+	}
+	for _, k := range []string{"recommended_epochs", "billing_tokens_per_epoch", "billing_tokens", "estimated_cost_usd", "training_usd_per_1m_tokens"} {
+		if v, ok := val[k]; !ok || v != nil {
+			t.Errorf("validation %s = %v (present %v), want null", k, v, ok)
+		}
+	}
+	if val["billed"] != false || val["costs"] != nil || val["examples"] != float64(3) {
+		t.Errorf("validation file: billed %v, costs %v, examples %v", val["billed"], val["costs"], val["examples"])
 	}
 }
 

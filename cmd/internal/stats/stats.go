@@ -158,8 +158,9 @@ type batch struct {
 	data  []byte
 	ends  []int // line i is data[ends[i-1]:ends[i]]
 	lines []int
-	trunc int // index of a line that lacks its final newline, or -1
-	ord   int // ordinal of the first line's example candidate in the file
+	trunc int                      // index of a line that lacks its final newline, or -1
+	long  map[int]*jsonl.LineError // lines over the reader's limit, kept empty
+	ord   int                      // ordinal of the first line's example candidate in the file
 
 	// results
 	recs    []record
@@ -196,11 +197,12 @@ func (b *batch) reset() {
 	b.trunc = -1
 	b.recs, b.other, b.turns = b.recs[:0], b.other[:0], b.turns[:0]
 	b.bad, b.badAt = b.bad[:0], b.badAt[:0]
+	clear(b.long)
 }
 
 // ReadFile reads one JSONL input named name. Lines that cannot be measured
-// go to Config.BadLine and are counted; the error returned is a read error
-// (an unreadable file, or a line too long to hold).
+// go to Config.BadLine and are counted (a line too long to hold among
+// them); the error returned is a read error, or a text that is not UTF-8.
 func (a *Analyzer) ReadFile(r io.Reader, name string, split Split) error {
 	acc := newFileAcc(name, split, len(a.encs), a.cfg.Model.ExampleLimit)
 	acc.index = len(a.files)
@@ -259,15 +261,6 @@ func (a *Analyzer) ReadFile(r io.Reader, name string, split Split) error {
 			f.Join(forks)
 		}
 	}
-	var le *jsonl.LineError
-	if errors.As(readErr, &le) {
-		// A line too long to hold ends the file: report it like any bad line.
-		acc.bad++
-		if a.cfg.BadLine != nil {
-			a.cfg.BadLine(le)
-		}
-		return nil
-	}
 	return readErr
 }
 
@@ -281,6 +274,12 @@ func (a *Analyzer) readBatches(r io.Reader, name string, free <-chan *batch, wor
 			b.reset()
 			b.seq = seq
 			seq++
+		}
+		if le := in.TooLong(); le != nil {
+			if b.long == nil {
+				b.long = map[int]*jsonl.LineError{}
+			}
+			b.long[len(b.lines)] = le
 		}
 		b.data = append(b.data, in.Bytes()...)
 		b.ends = append(b.ends, len(b.data))
@@ -357,6 +356,9 @@ func (w *worker) do(b *batch) {
 }
 
 func (w *worker) decode(b *batch, i int, ex *jsonl.Example) *jsonl.LineError {
+	if le := b.long[i]; le != nil {
+		return le
+	}
 	data := b.line(i)
 	lineErr := func(code, format string, args ...any) *jsonl.LineError {
 		return &jsonl.LineError{File: w.name, Line: b.lines[i], Code: code, Err: fmt.Errorf(format, args...)}
@@ -370,16 +372,13 @@ func (w *worker) decode(b *batch, i int, ex *jsonl.Example) *jsonl.LineError {
 		}
 	}
 	if err := json.Unmarshal(data, ex); err != nil {
-		msg := err.Error()
-		code := "invalid_json"
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			code = "data_type"
-		}
-		if i == b.trunc {
+		code, path, msg := jsonl.DecodeProblem(err)
+		if code == jsonl.CodeInvalidJSON && i == b.trunc {
 			msg += " (the last line has no newline: is the file truncated?)"
 		}
-		return lineErr(code, "%s", msg)
+		le := lineErr(code, "%s", msg)
+		le.Path = path
+		return le
 	}
 	if len(ex.Messages) == 0 && ex.Input == nil && ex.Prompt == nil && ex.Completion == nil {
 		return &jsonl.LineError{File: w.name, Line: b.lines[i], Code: "missing_messages_list", Path: "messages",

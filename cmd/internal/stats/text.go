@@ -34,18 +34,16 @@ func (r *Report) WriteText(w io.Writer, opt TextOptions) error {
 	if opt.Width <= 0 {
 		tw.opt.Width = 40
 	}
-	single := len(r.Files) == 1
+	// With one training file, its section is the combined one: it gets the
+	// cost table, and no second copy under another title.
+	one := r.TrainingFiles <= 1
 	for i := range r.Files {
 		f := &r.Files[i]
 		title := fmt.Sprintf("%s (%s)", f.File, f.Split)
-		tw.section(title, f, single)
+		tw.section(title, f, one && f.Split != Validation)
 	}
-	if !single {
-		title := "all training files"
-		if r.TrainingFiles == 1 {
-			title = "training file"
-		}
-		tw.section(fmt.Sprintf("%s (%d)", title, r.TrainingFiles), &r.Summary, true)
+	if !one {
+		tw.section(fmt.Sprintf("all training files (%d)", r.TrainingFiles), &r.Summary, true)
 	}
 	if r.Leakage != nil {
 		tw.leakage(r.Leakage)
@@ -151,7 +149,7 @@ func (t *textWriter) section(title string, s *Summary, full bool) {
 		t.row("billed tokens", "%s (%s per epoch, each example capped at its limit, × %d)",
 			cli.Thousands(s.BillingTokens), cli.Thousands(s.BillingPerEpoch), s.RecommendedEpochs)
 		if s.EstimatedCostUSD != nil {
-			date := ""
+			date := " (given by --price)" // the built-in prices all have a date
 			if s.PriceDate != "" {
 				date = " (prices of " + s.PriceDate + ")"
 			}

@@ -92,9 +92,14 @@ func askModels(ctx context.Context, f *flags, getenv func(string) string, stdin 
 		return cli.Errorf(cli.ExitUsage, "no model to ask: pass --model, or --job")
 	}
 
-	if err := notAnInput(f.Rejects, f.Files); err != nil {
+	inputs := cli.Inputs(f.Files)
+	if err := cli.CheckOutputs(inputs, stdin, cli.Output{Flag: "--rejects", Path: f.Rejects}); err != nil {
 		return err
 	}
+	if err := cli.CheckStdout(inputs, stdout); err != nil {
+		return err
+	}
+	cli.HintStdin(stderr, name, "chat examples", f.Files, stdin)
 	exs, rejects, err := readExamples(f.Files, stdin, stderr)
 	if err != nil {
 		return err
@@ -286,27 +291,6 @@ func readExamples(files []string, stdin io.Reader, stderr io.Writer) (out []aske
 		}
 	}
 	return out, rejects, nil
-}
-
-// notAnInput refuses an output file that is one of the inputs, before
-// anything is read or written.
-func notAnInput(out string, inputs []string) error {
-	if out == "" {
-		return nil
-	}
-	st, err := os.Stat(out)
-	if err != nil {
-		return nil // not there yet: not an input
-	}
-	for _, in := range inputs {
-		if in == "-" {
-			continue
-		}
-		if ist, err := os.Stat(in); err == nil && os.SameFile(st, ist) {
-			return cli.Errorf(cli.ExitUsage, "--rejects %s is also an input", out)
-		}
-	}
-	return nil
 }
 
 // writeRejects writes the lines that could not be asked, whole or not at

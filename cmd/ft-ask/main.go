@@ -13,8 +13,6 @@ import (
 	"context"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
@@ -59,7 +57,7 @@ var help = cli.Help{
 func main() { cli.Main(run) }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	ctx, stop := cli.SignalContext(context.Background())
 	defer stop()
 	return runContext(ctx, args, os.Getenv, stdin, stdout, stderr)
 }

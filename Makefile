@@ -12,7 +12,7 @@ DATE ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 CLI := github.com/ft-tools/ft/cmd/internal/cli
 LDFLAGS := -X $(CLI).version=$(VERSION) -X $(CLI).commit=$(COMMIT) -X $(CLI).date=$(DATE)
 
-.PHONY: all build test lint demo finetune bench fuzz clean completions man docs install print-ldflags
+.PHONY: all build test lint demo finetune evaluate bench fuzz clean completions man docs install print-ldflags
 
 all: build
 
@@ -67,6 +67,9 @@ demo: build
 
 finetune: build
 	./scripts/finetune
+
+evaluate: build
+	./scripts/evaluate
 
 bench: build
 	./scripts/bench

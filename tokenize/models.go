@@ -125,3 +125,69 @@ func knownNames() string {
 	}
 	return strings.Join(names, ", ")
 }
+
+// InferencePrice is what a model's answers cost, in USD per million tokens.
+type InferencePrice struct {
+	InputUSDPerMTok  float64
+	CachedUSDPerMTok float64 // prompt tokens served from OpenAI's prompt cache; 0 when not published
+	OutputUSDPerMTok float64
+	Date             string // date of the price list the row was read from
+}
+
+// Dates of the inference price lists: fine-tuned models from OpenAI's
+// pricing page (the same capture as the training prices); base models from
+// copies of it, which a 2026 capture of OpenAI's page has not contradicted.
+const (
+	ftInferenceDate   = priceDate
+	baseInferenceDate = "2026-03"
+)
+
+// inferenceTab is keyed by snapshot name; ftInferenceTab by the snapshot a
+// fine-tuned model (or checkpoint) was trained from, because a fine-tuned
+// model answers at its own, higher price.
+var (
+	inferenceTab = map[string]InferencePrice{
+		"gpt-4.1-2025-04-14":      {2.00, 0, 8.00, baseInferenceDate},
+		"gpt-4.1-mini-2025-04-14": {0.40, 0, 1.60, baseInferenceDate},
+		"gpt-4.1-nano-2025-04-14": {0.10, 0, 0.40, baseInferenceDate},
+		"gpt-4o-2024-08-06":       {2.50, 0, 10.00, baseInferenceDate},
+		"gpt-4o-mini-2024-07-18":  {0.15, 0, 0.60, baseInferenceDate},
+	}
+	ftInferenceTab = map[string]InferencePrice{
+		"o4-mini-2025-04-16":      {4.00, 1.00, 16.00, ftInferenceDate},
+		"gpt-4.1-2025-04-14":      {3.00, 0.75, 12.00, ftInferenceDate},
+		"gpt-4.1-mini-2025-04-14": {0.80, 0.20, 3.20, ftInferenceDate},
+		"gpt-4.1-nano-2025-04-14": {0.20, 0.05, 0.80, ftInferenceDate},
+		"gpt-4o-2024-08-06":       {3.75, 1.875, 15.00, ftInferenceDate},
+		"gpt-4o-mini-2024-07-18":  {0.30, 0.15, 1.20, ftInferenceDate},
+		"gpt-3.5-turbo-0125":      {3.00, 0, 6.00, ftInferenceDate},
+		"gpt-3.5-turbo-1106":      {3.00, 0, 6.00, ftInferenceDate},
+		"gpt-3.5-turbo-0613":      {3.00, 0, 6.00, ftInferenceDate},
+		"davinci-002":             {12.00, 0, 12.00, ftInferenceDate},
+		"babbage-002":             {1.60, 0, 1.60, ftInferenceDate},
+	}
+)
+
+// LookupInferencePrice returns the price of a model's answers: a base model
+// by snapshot name or alias, a fine-tuned model or checkpoint
+// ("ft:gpt-4o-mini-2024-07-18:org::id[:ckpt-step-N]") at the fine-tuned
+// price of its base. ok is false when the table has no price for it.
+func LookupInferencePrice(name string) (p InferencePrice, ok bool) {
+	key := strings.ToLower(strings.TrimSpace(name))
+	tab := inferenceTab
+	if rest, isFT := strings.CutPrefix(key, "ft:"); isFT {
+		key, _, _ = strings.Cut(rest, ":")
+		tab = ftInferenceTab
+	}
+	m, err := lookup(key)
+	if err != nil {
+		return InferencePrice{}, false
+	}
+	p, ok = tab[m.Name]
+	return p, ok
+}
+
+// USD is the cost of input and output tokens at p.
+func (p InferencePrice) USD(input, output int) float64 {
+	return (float64(input)*p.InputUSDPerMTok + float64(output)*p.OutputUSDPerMTok) / 1e6
+}

@@ -87,6 +87,38 @@ func TestSpecialTokens(t *testing.T) {
 	}
 }
 
+func TestLookupInferencePrice(t *testing.T) {
+	tests := []struct {
+		in      string
+		ok      bool
+		in1, o1 float64
+	}{
+		{"gpt-4o-mini-2024-07-18", true, 0.15, 0.60},
+		{"gpt-4o-mini", true, 0.15, 0.60},
+		{"ft:gpt-4o-mini-2024-07-18:acme::abc", true, 0.30, 1.20},
+		{"ft:gpt-4o-mini-2024-07-18:acme::abc:ckpt-step-88", true, 0.30, 1.20},
+		{"FT:GPT-4.1-2025-04-14:org:s:x", true, 3.00, 12.00},
+		{"gpt-4.1-nano", true, 0.10, 0.40},
+		{"ft:davinci-002:org::x", true, 12.00, 12.00},
+		{"davinci-002", false, 0, 0}, // a base completion model: not priced for chat
+		{"gpt-5", false, 0, 0},
+		{"ft:llama:org::x", false, 0, 0},
+	}
+	for _, tt := range tests {
+		p, ok := LookupInferencePrice(tt.in)
+		if ok != tt.ok || p.InputUSDPerMTok != tt.in1 || p.OutputUSDPerMTok != tt.o1 {
+			t.Errorf("%s: got %v %v, want %v %v/%v", tt.in, p, ok, tt.ok, tt.in1, tt.o1)
+		}
+		if ok && p.Date == "" {
+			t.Errorf("%s: no price date", tt.in)
+		}
+	}
+	p, _ := LookupInferencePrice("ft:gpt-4o-mini-2024-07-18:acme::abc")
+	if got := p.USD(1_000_000, 500_000); got != 0.30+0.60 {
+		t.Errorf("USD = %v, want 0.90", got)
+	}
+}
+
 func TestParsePrice(t *testing.T) {
 	for in, want := range map[string]float64{"3": 3, "$25": 25, "0.40": 0.4, "1e1": 10} {
 		if got, err := ParsePrice(in); err != nil || got != want {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -32,40 +31,7 @@ func (f *flags) check() error {
 	if f.Model != "" && f.MinRate == nil {
 		return fmt.Errorf("--model picks the model of --min-rate, which is not given")
 	}
-	outs := map[string]string{}
-	if f.Report != "" {
-		outs["--report"] = f.Report
-	}
-	if f.Pairs != "" {
-		outs["--pairs"] = f.Pairs
-	}
-	if f.Rejects != "" {
-		outs["--rejects"] = f.Rejects
-	}
-	for a, x := range outs {
-		for b, y := range outs {
-			if a < b && (x == y || sameFile(x, y)) {
-				return fmt.Errorf("%s and %s are the same file %s", a, b, x)
-			}
-		}
-	}
-	for flag, out := range outs {
-		for _, in := range f.Files {
-			if in != "-" && sameFile(in, out) {
-				return fmt.Errorf("%s %s is also an input", flag, out)
-			}
-		}
-	}
 	return nil
-}
-
-func sameFile(a, b string) bool {
-	sa, err := os.Stat(a)
-	if err != nil {
-		return false
-	}
-	sb, err := os.Stat(b)
-	return err == nil && os.SameFile(sa, sb)
 }
 
 type job struct {
@@ -79,7 +45,6 @@ type job struct {
 	pairW  *jsonl.Writer
 	rej    *cli.AtomicFile
 	rejW   *jsonl.Writer
-	temps  temps
 	bad    int // lines that are not answers
 	nPairs int
 	noPair int // failed answers with no prompt, or no text on one side, to make a pair of
@@ -87,16 +52,11 @@ type job struct {
 
 func newJob(f *flags, stdout, stderr io.Writer) (*job, error) {
 	j := &job{f: f, out: jsonl.NewWriter(stdout), stderr: stderr, report: score.NewReport(nil)}
-	if f.Pairs != "" || f.Rejects != "" {
-		j.temps.watch()
-	}
 	if f.Pairs != "" {
 		a, err := cli.CreateAtomic(f.Pairs)
 		if err != nil {
-			j.temps.stop()
 			return nil, cli.Errorf(cli.ExitUnreadable, "--pairs: %v", err)
 		}
-		j.temps.add(a)
 		j.pairs, j.pairW = a, jsonl.NewWriter(a)
 	}
 	if f.Rejects != "" {
@@ -105,10 +65,8 @@ func newJob(f *flags, stdout, stderr io.Writer) (*job, error) {
 			if j.pairs != nil {
 				j.pairs.Abort()
 			}
-			j.temps.stop()
 			return nil, cli.Errorf(cli.ExitUnreadable, "--rejects: %v", err)
 		}
-		j.temps.add(a)
 		j.rej, j.rejW = a, jsonl.NewWriter(a)
 	}
 	return j, nil
@@ -121,7 +79,6 @@ func (j *job) run(files []string, stdin io.Reader) int {
 	if j.rej != nil {
 		defer j.rej.Abort()
 	}
-	defer j.temps.stop()
 	for _, arg := range files {
 		if err := j.file(arg, stdin); err != nil {
 			// The lines scored before a database went away are kept.

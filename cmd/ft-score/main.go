@@ -25,8 +25,6 @@ import (
 	"context"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
 )
@@ -70,6 +68,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := f.check(); err != nil {
 		return cli.Report(stderr, name, cli.WithCode(cli.ExitUsage, err))
 	}
+	if err := cli.CheckOutputs(cli.Inputs(f.Files), stdin,
+		cli.Output{Flag: "--report", Path: f.Report}, cli.Output{Flag: "--pairs", Path: f.Pairs}, cli.Output{Flag: "--rejects", Path: f.Rejects}); err != nil {
+		return cli.Report(stderr, name, err)
+	}
 	uri, err := mongoURI(&f.execFlags, os.Getenv)
 	if err != nil {
 		return cli.Report(stderr, name, err)
@@ -87,9 +89,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	j.ctx = context.Background()
 	if uri != "" {
 		// A query in flight is cancelled, and the client disconnected, rather
-		// than the process killed mid-request; offline, the signals keep
-		// their default.
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+		// than the process killed mid-request; offline, a signal removes the
+		// unfinished outputs and ends the run at once.
+		ctx, stop := cli.SignalContext(context.Background())
 		defer stop()
 		j.ctx = ctx
 		e, err := newExecutor(&f.execFlags, uri)

@@ -1,6 +1,7 @@
 // Package fakeopenai is a fake OpenAI fine-tuning API on 127.0.0.1 for
 // tests: files, uploads, jobs with a scripted life, events, checkpoints,
-// fault injection and a request log. It follows OpenAI's published spec
+// chat completions with scripted answers and rate limits, batches, fault
+// injection and a request log. It follows OpenAI's published spec
 // (a test checks it against openapi.yaml when FT_SHARED is set).
 //
 // # In Go tests
@@ -29,7 +30,7 @@
 //	stdout 'GET /v1/fine_tuning/jobs/ftjob-fake[0-9]+/events 200'
 //
 // Subcommands: start [flags], fault SPEC, advance JOB [N], status JOB
-// STATUS, jobs N, count METHOD PATTERN N, log, stop. IDs are predictable
+// STATUS, jobs N, chats N, batches N, count METHOD PATTERN N, log, stop. IDs are predictable
 // but come from one counter shared by every object, events included: on a
 // fresh server the first file is file-fake000001 and a job created right
 // after it is ftjob-fake000002.
@@ -63,6 +64,24 @@
 //	-list-lag DURATION    keep new jobs and files out of the lists this long, as the real API's lag
 //	-misreport bytes|purpose|error   answer file uploads with an object that disagrees with what was sent
 //	-fault SPEC           repeatable, see below
+//	-answers FILE         chat answers: a JSON object of answers by question
+//	-latency DURATION     delay of every chat completion
+//	-rate-requests N, -rate-window DURATION   chat completions allowed per window (10000 per 1m)
+//	-batch-ticks N        retrievals a batch spends in_progress (1)
+//
+// # Chat completions and batches
+//
+// POST /v1/chat/completions answers the last user turn from Answers (or
+// ModelAnswers for the request's model), NoAnswer when the script has
+// none, cut at max_completion_tokens (finish_reason "length"); usage
+// counts about one token per four bytes. Every answer carries
+// x-ratelimit-* headers; past the window's requests it is a 429 with
+// retry-after-ms. A model ending in ":missing" gets a 404 model_not_found.
+// POST /v1/batches takes a file of purpose batch; each GET of the batch
+// moves it validating (a malformed line or repeated custom_id fails it) →
+// in_progress → finalizing → completed, when each line is answered as the
+// chat endpoint would, without faults or rate limits, into an output file
+// (status 200) and an error file (the others).
 //
 // # Job life
 //

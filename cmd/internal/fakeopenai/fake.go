@@ -45,6 +45,25 @@ type Options struct {
 	Misreport string `json:"misreport"`
 	// Now is the clock of created_at and friends; nil is time.Now.
 	Now func() time.Time `json:"-"`
+
+	// Answers are the chat answers by question (the last user turn);
+	// ModelAnswers, by model then question, win over them. A question
+	// without an answer gets NoAnswer.
+	Answers      map[string]string            `json:"answers"`
+	ModelAnswers map[string]map[string]string `json:"model_answers"`
+	// Latency delays every chat completion, as a model's thinking does.
+	Latency Duration `json:"latency"`
+	// RateLimit bounds chat completions per window, with x-ratelimit-*
+	// headers and a 429 beyond it.
+	RateLimit RateLimit `json:"rate_limit"`
+	// BatchTicks is the number of retrievals a batch spends in_progress [1].
+	BatchTicks int `json:"batch_ticks"`
+}
+
+// RateLimit is a fixed window of Requests [10000] per Window [1m].
+type RateLimit struct {
+	Requests int      `json:"requests"`
+	Window   Duration `json:"window"`
 }
 
 // Life scripts what every job created on the server goes through:
@@ -172,6 +191,12 @@ type Server struct {
 	jobIDs   []string
 	creates  int
 	contents map[string][]byte
+
+	chats       int
+	windowStart time.Time
+	windowUsed  int
+	batches     map[string]*batch
+	batchIDs    []string
 }
 
 type faultState struct {
@@ -188,7 +213,7 @@ func New(opts Options) *Server {
 		opts.Now = time.Now
 	}
 	s := &Server{opts: opts, stop: make(chan struct{}), files: map[string]*file{}, uploads: map[string]*upload{},
-		jobs: map[string]*job{}, contents: map[string][]byte{}}
+		jobs: map[string]*job{}, contents: map[string][]byte{}, batches: map[string]*batch{}}
 	for _, f := range opts.Faults {
 		s.AddFault(f)
 	}
@@ -610,6 +635,16 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		s.listEvents(w, r, p[2])
 	case len(p) == 4 && p[0] == "fine_tuning" && p[1] == "jobs" && p[3] == "checkpoints" && m == "GET":
 		s.listCheckpoints(w, r, p[2])
+	case len(p) == 2 && p[0] == "chat" && p[1] == "completions" && m == "POST":
+		s.chatCompletions(w, r)
+	case len(p) == 1 && p[0] == "batches" && m == "POST":
+		s.createBatch(w, r)
+	case len(p) == 1 && p[0] == "batches" && m == "GET":
+		s.listBatches(w, r)
+	case len(p) == 2 && p[0] == "batches" && m == "GET":
+		s.getBatch(w, p[1])
+	case len(p) == 3 && p[0] == "batches" && p[2] == "cancel" && m == "POST":
+		s.cancelBatch(w, p[1])
 	default:
 		writeError(w, http.StatusNotFound, "invalid_request_error", "unknown_url", "",
 			fmt.Sprintf("Unknown request URL: %s %s.", m, r.URL.Path))
@@ -625,6 +660,7 @@ var Routes = []string{
 	"POST /fine_tuning/jobs/{fine_tuning_job_id}/cancel", "POST /fine_tuning/jobs/{fine_tuning_job_id}/pause",
 	"POST /fine_tuning/jobs/{fine_tuning_job_id}/resume", "GET /fine_tuning/jobs/{fine_tuning_job_id}/events",
 	"GET /fine_tuning/jobs/{fine_tuning_job_id}/checkpoints",
+	"POST /chat/completions", "POST /batches", "GET /batches", "GET /batches/{batch_id}", "POST /batches/{batch_id}/cancel",
 }
 
 func mask(key string) string {

@@ -161,6 +161,12 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&o.Manual, "manual", o.Manual, "advance jobs only on request")
 	fs.BoolVar(&o.Quirks, "quirks", o.Quirks, "answer like the real API where it departs from its spec")
 	fs.Var(faultFlag{&o.Faults}, "fault", "a fault SPEC (repeatable)")
+	var latency, window time.Duration
+	fs.DurationVar(&latency, "latency", time.Duration(o.Latency), "delay of every chat completion")
+	fs.IntVar(&o.RateLimit.Requests, "rate-requests", o.RateLimit.Requests, "chat completions per rate-limit window")
+	fs.DurationVar(&window, "rate-window", time.Duration(o.RateLimit.Window), "the rate-limit window")
+	fs.IntVar(&o.BatchTicks, "batch-ticks", o.BatchTicks, "retrievals a batch spends in_progress")
+	answers := fs.String("answers", "", "a JSON object of chat answers by question")
 	fs.StringVar(&c.envFile, "env-file", "", "write OPENAI_BASE_URL and OPENAI_API_KEY to this file")
 	fs.StringVar(&c.urlFile, "url-file", "", "write the base URL to this file")
 	fs.StringVar(&c.wait, "wait", "", "wait for this file to exist, then exit")
@@ -172,6 +178,16 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	o.Tick = Duration(tick)
 	o.ListLag = Duration(lag)
+	o.Latency, o.RateLimit.Window = Duration(latency), Duration(window)
+	if *answers != "" {
+		data, err := os.ReadFile(*answers)
+		if err != nil {
+			return c, err
+		}
+		if err := json.Unmarshal(data, &o.Answers); err != nil {
+			return c, fmt.Errorf("%s: want a JSON object of answers by question: %v", *answers, err)
+		}
+	}
 	return c, nil
 }
 
@@ -257,7 +273,7 @@ func Cmd(ts *testscript.TestScript, neg bool, args []string) {
 	if args[0] != "start" && s == nil {
 		ts.Fatalf("fakeopenai %s: no server; run `fakeopenai start` first", args[0])
 	}
-	if neg && args[0] != "jobs" && args[0] != "count" {
+	if neg && args[0] != "jobs" && args[0] != "count" && args[0] != "chats" && args[0] != "batches" {
 		ts.Fatalf("fakeopenai %s does not support !", args[0])
 	}
 	switch args[0] {
@@ -265,7 +281,15 @@ func Cmd(ts *testscript.TestScript, neg bool, args []string) {
 		if s != nil {
 			ts.Fatalf("fakeopenai start: a server is already running")
 		}
-		c, err := parseFlags(args[1:], ts.Stderr())
+		// Files are named relative to the script's directory, not the
+		// test process's.
+		flags := append([]string(nil), args[1:]...)
+		for i := range flags {
+			if (flags[i] == "-answers" || flags[i] == "-script") && i+1 < len(flags) {
+				flags[i+1] = ts.MkAbs(flags[i+1])
+			}
+		}
+		c, err := parseFlags(flags, ts.Stderr())
 		ts.Check(err)
 		s = New(c.opts)
 		scriptsMu.Lock()
@@ -307,6 +331,19 @@ func Cmd(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(err)
 		if got := s.JobsCreated(); (got == want) == neg {
 			ts.Fatalf("fakeopenai jobs: %d jobs created, want %s%d", got, map[bool]string{true: "not ", false: ""}[neg], want)
+		}
+	case "chats", "batches":
+		if len(args) != 2 {
+			ts.Fatalf("usage: fakeopenai %s N", args[0])
+		}
+		want, err := strconv.Atoi(args[1])
+		ts.Check(err)
+		got := s.Chats()
+		if args[0] == "batches" {
+			got = s.Batches()
+		}
+		if (got == want) == neg {
+			ts.Fatalf("fakeopenai %s: %d, want %s%d", args[0], got, map[bool]string{true: "not ", false: ""}[neg], want)
 		}
 	case "count":
 		if len(args) != 4 {

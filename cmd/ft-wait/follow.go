@@ -216,6 +216,13 @@ func (w *waiter) hint(jobs []string, last string) {
 // ft-train's job objects or bare IDs. With dryRun, ft-train's dry-run
 // request bodies are described instead.
 func readJobs(args []string, stdin io.Reader, dryRun bool) ([]string, error) {
+	for _, a := range args {
+		// ft-train's output saved to a file is the likely mistake: asking
+		// the API for a job named job.jsonl would only end in a 404.
+		if st, err := os.Stat(a); err == nil && st.Mode().IsRegular() && !strings.HasPrefix(a, "ftjob-") {
+			return nil, cli.Errorf(cli.ExitUsage, "%s is a file, not a job ID; ft-wait reads ft-train's lines from stdin: ft-wait < %s", a, a)
+		}
+	}
 	if len(args) > 0 && !slices.Contains(args, "-") {
 		return args, nil
 	}

@@ -48,6 +48,7 @@ func upload(ctx context.Context, f *flags, getenv func(string) string, stdin io.
 	if f.File == "-" && f.Validation == "-" {
 		return cli.Errorf(cli.ExitUsage, "the training and the validation file cannot both be stdin")
 	}
+	cli.HintStdin(stderr, name, "JSONL examples", []string{f.File, f.Validation}, stdin)
 	specs := []struct {
 		arg, split string
 		min        int

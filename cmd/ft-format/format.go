@@ -430,7 +430,7 @@ func (j *job) record(rec *record) error {
 	p := rec.Problem
 	if p == nil && j.build.guessed == "" && (j.build.question.IsZero() || j.build.answer.IsZero()) {
 		if err := j.build.guess(rec.Raw); err != nil {
-			return err
+			return fmt.Errorf("%s: %w", rec.File, err)
 		}
 		j.notice(fmt.Sprintf("%s: using %s (%s)", rec.File, j.build.guessed, j.build.guessedWhy))
 	}

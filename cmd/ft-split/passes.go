@@ -127,7 +127,7 @@ func (j *job) explain(p *split.Plan) {
 	}
 	target := split.Target(p.N, j.ratio)
 	if p.RawGrouped > 0 {
-		j.notice("warning: %d %s no user or assistant turn; each is kept with lines of the same bytes",
+		j.notice("warning: %d %s no user or assistant turn that can be read; each is kept with lines of the same bytes",
 			p.RawGrouped, cli.Plural(p.RawGrouped, "example has", "examples have"))
 	}
 	if p.Largest > 1 && (p.Largest > p.N-target || p.Largest > target) {

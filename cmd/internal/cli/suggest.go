@@ -69,6 +69,14 @@ func closestFlag(unknown string, names []string, takesFiles bool) string {
 	words := func(s string) []string {
 		return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return r == '-' || r == '_' })
 	}
+	// A flag for the input is never another file flag (--input-file is
+	// not --system-file), unless the tool has it by that name.
+	if takesFiles && !has(word) {
+		switch norm(word) {
+		case "input", "inputs", "inputfile", "inputfiles", "infile":
+			return "input files are arguments, not a flag"
+		}
+	}
 	// Best by: the same name but for case, dashes and underscores; then a
 	// small edit distance; then a name the flag begins (--val for
 	// --validation-file); then the most words in common, a shared last word

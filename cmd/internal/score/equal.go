@@ -2,6 +2,7 @@ package score
 
 import (
 	"fmt"
+	"math/big"
 	"regexp"
 	"slices"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 // differ returns "" when the normalized answer a equals the normalized
 // expected query e, or the first difference found, at its path.
 func differ(e, a *value, path string) string {
+	e, a = plainNumber(e), plainNumber(a)
 	if e.kind != a.kind {
 		if e.kind == 'n' && a.kind == 's' {
 			return fmt.Sprintf("%s: the string %s where the number %s is expected", orTop(path), short(a), short(e))
@@ -155,4 +157,22 @@ func short(v *value) string {
 		cut--
 	}
 	return s[:cut] + "…"
+}
+
+// plainNumber reads an Extended JSON number ({"$numberLong": "5"}, as
+// NumberLong(5) is written) as the number it holds: MongoDB compares
+// numbers by value whatever their BSON types, so it matches as 5 does.
+// Infinity and NaN stay wrapped.
+func plainNumber(v *value) *value {
+	k, n, ok := v.single()
+	if !ok || n.kind != 's' {
+		return v
+	}
+	switch k {
+	case "$numberInt", "$numberLong", "$numberDouble", "$numberDecimal":
+		if _, ok := new(big.Rat).SetString(n.text); ok {
+			return &value{kind: 'n', text: n.text}
+		}
+	}
+	return v
 }

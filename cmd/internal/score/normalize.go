@@ -12,6 +12,15 @@ func normalize(q *value) *value {
 		return q
 	}
 	q.set = true // type, collection, filter, sort, limit: named, not ordered
+	// A count or distinct without a filter takes every document, as one
+	// with {} does (ToJSON gives find and findOne their {} already).
+	if t := q.get("type"); t != nil && t.kind == 's' && q.get("filter") == nil {
+		switch t.text {
+		case "count", "countDocuments", "distinct":
+			q.keys = append(q.keys, "filter")
+			q.vals = append(q.vals, &value{kind: 'o'})
+		}
+	}
 	for i, k := range q.keys {
 		switch k {
 		case "filter":

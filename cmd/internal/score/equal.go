@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -14,6 +15,9 @@ import (
 // expected query e, or the first difference found, at its path.
 func differ(e, a *value, path string) string {
 	e, a = plainNumber(e), plainNumber(a)
+	if sameInstant(e, a) {
+		return ""
+	}
 	if e.kind != a.kind {
 		if e.kind == 'n' && a.kind == 's' {
 			return fmt.Sprintf("%s: the string %s where the number %s is expected", orTop(path), short(a), short(e))
@@ -175,4 +179,28 @@ func plainNumber(v *value) *value {
 		}
 	}
 	return v
+}
+
+// sameInstant reports whether e and a are dates ({"$date": "…"}, as
+// ISODate("…") is written) of the same instant in two spellings:
+// 2024-01-01, 2024-01-01T00:00:00Z and 2024-01-01T00:00:00.000Z are one.
+// A time without a zone is left to the text, as new Date() would read it
+// in local time.
+func sameInstant(e, a *value) bool {
+	te, ok1 := dateOf(e)
+	ta, ok2 := dateOf(a)
+	return ok1 && ok2 && te.Equal(ta)
+}
+
+func dateOf(v *value) (time.Time, bool) {
+	k, s, ok := v.single()
+	if !ok || k != "$date" || s.kind != 's' {
+		return time.Time{}, false
+	}
+	for _, layout := range []string{time.RFC3339Nano, time.DateOnly} {
+		if t, err := time.Parse(layout, s.text); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }

@@ -1,6 +1,9 @@
 package score
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // normalize rewrites a query in canonical JSON (mongoquery's ToJSON) into
 // the one form of each meaning that the rules allow, so that two queries
@@ -20,6 +23,12 @@ func normalize(q *value) *value {
 			q.keys = append(q.keys, "filter")
 			q.vals = append(q.vals, &value{kind: 'o'})
 		}
+	}
+	// An empty projection returns whole documents, as none does.
+	if p := q.get("projection"); p != nil && p.kind == 'o' && len(p.keys) == 0 {
+		i := slices.Index(q.keys, "projection")
+		q.keys = slices.Delete(q.keys, i, i+1)
+		q.vals = slices.Delete(q.vals, i, i+1)
 	}
 	for i, k := range q.keys {
 		switch k {

@@ -305,8 +305,11 @@ func (a *analyzer) chain(segs []seg) bool {
 			}
 			dbLevel = true
 		} else if s.name == "explain" && i+1 < len(segs) && segs[i+1].isCall {
+			// db.c.explain().find(f) is find(f).explain(): a plan, not
+			// documents, so it has no JSON form either.
 			if a.first {
 				a.q.Modifiers = append(a.q.Modifiers, "explain")
+				a.q.mods = append(a.q.mods, call{name: "explain", pos: s.pos, args: s.args})
 			}
 			continue
 		}

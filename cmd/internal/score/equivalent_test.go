@@ -55,6 +55,7 @@ func TestEquivalent(t *testing.T) {
 		{"another zone", `db.orders.find({d: ISODate("2024-01-01T00:00:00Z")})`, `db.orders.find({d: ISODate("2024-01-01T00:00:00+01:00")})`, false, "$date"},
 		{"a time without a zone", `db.orders.find({d: ISODate("2024-01-01T00:00:00Z")})`, `db.orders.find({d: new Date("2024-01-01T00:00:00")})`, false, "$date"},
 		{"a projection for none", `db.orders.find({a: 1})`, `db.orders.find({a: 1}, {b: 1})`, false, "projection"},
+		{"a plan for the documents", `db.orders.find({a: 1})`, `db.orders.explain().find({a: 1})`, false, "explain"},
 		{"a filter for none", `db.orders.countDocuments()`, `db.orders.countDocuments({a: 1})`, false, "filter"},
 		{"a number for a string", `db.orders.find({zip: "5"})`, `db.orders.find({zip: 5})`, false, "number"},
 		{"another collection", base, `db.customers.find({status: "shipped", total: {$gt: 100}})`, false, "collection"},

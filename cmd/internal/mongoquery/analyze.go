@@ -332,8 +332,17 @@ func (a *analyzer) chain(segs []seg) bool {
 	switch {
 	case dbLevel && (op == "runCommand" || op == "adminCommand"):
 		if len(opArgs) > 0 {
-			if cmd := a.resolve(opArgs[0]); cmd.kind == kObject && a.command(cmd, first) {
+			cmd := a.resolve(opArgs[0])
+			if cmd.kind == kObject && a.command(cmd, first) {
 				break
+			}
+			// A command not read as a query, {drop: "c"} or "dropDatabase",
+			// is still named by its first key.
+			switch {
+			case cmd.kind == kObject && len(cmd.props) > 0 && !cmd.props[0].computed && writeCommands[cmd.props[0].key]:
+				a.note(CodeUnsafeOperation, cmd.props[0].key, cmd.props[0].pos)
+			case cmd.kind == kString && writeCommands[cmd.str]:
+				a.note(CodeUnsafeOperation, cmd.str, cmd.pos)
 			}
 		}
 		a.values(opArgs)

@@ -158,6 +158,9 @@ func valueWord(v string) string {
 	head, rest, _ := strings.Cut(v, " ")
 	switch head {
 	case "number":
+		if rest == "" { // the decoder leaves the number out when a string was wanted
+			return "a number"
+		}
 		return "the number " + clip(rest)
 	case "string":
 		return "a string"

@@ -251,7 +251,7 @@ func TestDecodeProblem(t *testing.T) {
 		{"negative huge", `{"messages":[{"weight":-2e400}]}`, true, CodeNumberOutOfRange, "messages[0].weight", "-2e400"},
 		{"fraction into int", `{"messages":[{"n":1.5}]}`, true, CodeInvalidType, "messages[0].n", "an integer expected"},
 		{"string into float", `{"messages":[{"weight":"1"}]}`, true, CodeInvalidType, "messages[0].weight", "a string where a number is expected"},
-		{"number into string", `{"messages":[{"role":3}]}`, true, CodeInvalidType, "messages[0].role", "where a string is expected"},
+		{"number into string", `{"messages":[{"role":3}]}`, true, CodeInvalidType, "messages[0].role", "a number where a string is expected"},
 		{"object for array", `{"messages":{}}`, true, CodeInvalidType, "messages", "an object where an array is expected"},
 		{"syntax", `{"messages":[`, true, CodeInvalidJSON, "", "not valid JSON"},
 	} {

@@ -430,7 +430,7 @@ func (j *job) record(rec *record) error {
 	p := rec.Problem
 	if p == nil && j.build.guessed == "" && (j.build.question.IsZero() || j.build.answer.IsZero()) {
 		if err := j.build.guess(rec.Raw); err != nil {
-			return err
+			return fmt.Errorf("%s: %w", rec.File, err)
 		}
 		j.notice(fmt.Sprintf("%s: using %s (%s)", rec.File, j.build.guessed, j.build.guessedWhy))
 	}
@@ -586,21 +586,11 @@ func (j *job) finish(err error) error {
 		j.rejectsFile.Abort()
 	}
 	if err == nil && j.notJSON > 0 && j.notJSON == j.records {
-		return cli.Errorf(cli.ExitUnreadable, "not JSON: none of its %d %s is JSON", j.records, plural(j.records, "record"))
+		return cli.Errorf(cli.ExitUnreadable, "not JSON: none of its %d %s is JSON", j.records, cli.Plural(j.records, "record"))
 	}
 	if err == nil && j.bad > 0 {
 		good := j.records - j.bad
-		return cli.Errorf(cli.ExitDataError, "%s skipped; %s from %s", count(j.bad, "bad record"), count(j.examples, "example"), count(good, "record"))
+		return cli.Errorf(cli.ExitDataError, "%s skipped; %s from %s", cli.Count(j.bad, "bad record"), cli.Count(j.examples, "example"), cli.Count(good, "record"))
 	}
 	return err
-}
-
-// count writes "1 record", "4,043 records".
-func count(n int, s string) string { return cli.Thousands(int64(n)) + " " + plural(n, s) }
-
-func plural(n int, s string) string {
-	if n == 1 {
-		return s
-	}
-	return s + "s"
 }

@@ -88,7 +88,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	progress.Done()
 	j.repeats.Flush(stderr, name)
 	if err == nil {
-		cli.Warnf(stderr, name, "%s from %s", count(j.examples, "example"), count(j.records, "record"))
+		cli.Warnf(stderr, name, "%s from %s", cli.Count(j.examples, "example"), cli.Count(j.records, "record"))
 	}
 	return cli.Report(stderr, name, err)
 }

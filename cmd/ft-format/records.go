@@ -301,7 +301,7 @@ func readCSV(in io.Reader, name string, delimiter rune, yield func(*record) erro
 		rec := &record{File: name, Line: line, Index: -1, Raw: csvObject(header, row)}
 		if err != nil {
 			rec.Problem = &problem{Code: "wrong_column_count",
-				Message: fmt.Sprintf("the row has %d %s, the header %d", len(row), plural(len(row), "field"), len(header))}
+				Message: fmt.Sprintf("the row has %d %s, the header %d", len(row), cli.Plural(len(row), "field"), len(header))}
 		}
 		for i, f := range row {
 			if rec.Problem == nil && !utf8.ValidString(f) {

@@ -104,10 +104,10 @@ func (j *job) run(inputs []string, stdin io.Reader, stdout io.Writer) error {
 		return err
 	}
 	if bad > 0 && g.Len() == 0 {
-		return cli.Errorf(cli.ExitUnreadable, "not JSON lines: none of its %d %s is a JSON object; nothing written", bad, plural(bad, "line"))
+		return cli.Errorf(cli.ExitUnreadable, "not JSON lines: none of its %d %s is a JSON object; nothing written", bad, cli.Plural(bad, "line"))
 	}
 	if bad > 0 {
-		return cli.Errorf(cli.ExitDataError, "%d bad %s of %d; nothing written", bad, plural(bad, "line"), g.Len()+bad)
+		return cli.Errorf(cli.ExitDataError, "%d bad %s of %d; nothing written", bad, cli.Plural(bad, "line"), g.Len()+bad)
 	}
 	plan := g.Assign(j.ratio, j.seed)
 	// The counts are printed once both parts are in place: a summary
@@ -127,8 +127,8 @@ func (j *job) explain(p *split.Plan) {
 	}
 	target := split.Target(p.N, j.ratio)
 	if p.RawGrouped > 0 {
-		j.notice("warning: %d %s no user or assistant turn; each is kept with lines of the same bytes",
-			p.RawGrouped, plural(p.RawGrouped, "example has", "examples have"))
+		j.notice("warning: %d %s no user or assistant turn that can be read; each is kept with lines of the same bytes",
+			p.RawGrouped, cli.Plural(p.RawGrouped, "example has", "examples have"))
 	}
 	if p.Largest > 1 && (p.Largest > p.N-target || p.Largest > target) {
 		j.notice("warning: one group has %d examples, more than the training target (%d) or the validation target (%d) allows; the split cannot reach the ratio (see --group-by, --no-group)",
@@ -137,7 +137,7 @@ func (j *job) explain(p *split.Plan) {
 	achieved := float64(p.TrainN) / float64(p.N)
 	j.notice("%s training and %s validation %s (ratio %.4f, asked %g); %s %s, the largest of %s",
 		cli.Thousands(int64(p.TrainN)), cli.Thousands(int64(p.ValN)), "examples", achieved, j.ratio,
-		cli.Thousands(int64(p.Groups)), plural(p.Groups, "group"), cli.Thousands(int64(p.Largest)))
+		cli.Thousands(int64(p.Groups)), cli.Plural(p.Groups, "group"), cli.Thousands(int64(p.Largest)))
 }
 
 // write is pass 2: each line goes to its side, in input order. When stdout
@@ -243,14 +243,4 @@ func (j *job) each(fn func(*jsonl.Reader) error) error {
 		}
 	}
 	return nil
-}
-
-func plural(n int, one string, many ...string) string {
-	if n == 1 {
-		return one
-	}
-	if len(many) > 0 {
-		return many[0]
-	}
-	return one + "s"
 }

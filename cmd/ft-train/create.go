@@ -156,7 +156,7 @@ func createOnce(ctx context.Context, client *openai.Client, req *openai.JobReque
 			return job, nil
 		}
 		if attempt >= retries {
-			return openai.Job{}, cli.WithCode(cli.ExitUnavailable, fmt.Errorf("no job created after %d %s: %w", attempt+1, plural(attempt+1, "attempt"), err))
+			return openai.Job{}, cli.WithCode(cli.ExitUnavailable, fmt.Errorf("no job created after %d %s: %w", attempt+1, cli.Plural(attempt+1, "attempt"), err))
 		}
 		cli.Warnf(stderr, name, "no job tagged %s=%s after %s of looking: the create seems not to have reached the server; sending it again", metaRequest, tag[metaRequest], lookupFor)
 	}

@@ -296,12 +296,5 @@ func (e estimate) String() string {
 		source = "--price"
 	}
 	return fmt.Sprintf("estimated cost $%.2f: %s tokens × %d %s = %s trained tokens at $%.2f per 1M (%s, %s)",
-		e.USD, cli.Thousands(e.Tokens), e.Epochs, plural(e.Epochs, "epoch"), cli.Thousands(e.Trained), e.Price, e.Model, source)
-}
-
-func plural(n int, s string) string {
-	if n == 1 {
-		return s
-	}
-	return s + "s"
+		e.USD, cli.Thousands(e.Tokens), e.Epochs, cli.Plural(e.Epochs, "epoch"), cli.Thousands(e.Trained), e.Price, e.Model, source)
 }

@@ -71,7 +71,7 @@ func upload(ctx context.Context, f *flags, getenv func(string) string, stdin io.
 		files = append(files, l)
 		if l.Stripped > 0 {
 			cli.Warnf(stderr, name, "%s: metadata left out of %s %s, as OpenAI takes no such key; sha256 and bytes are those of the %s sent",
-				l.Name, cli.Thousands(int64(l.Stripped)), plural(l.Stripped, "line"), size(l.Bytes))
+				l.Name, cli.Thousands(int64(l.Stripped)), cli.Plural(l.Stripped, "line"), size(l.Bytes))
 		}
 		errs, warns := 0, 0
 		var repeats cli.Repeats // the same error on every line is one mistake
@@ -87,10 +87,10 @@ func upload(ctx context.Context, f *flags, getenv func(string) string, stdin io.
 		}
 		repeats.Flush(stderr, name)
 		if warns > 0 {
-			cli.Warnf(stderr, name, "%s: %d %s (ft-validate %s lists them)", l.Name, warns, plural(warns, "warning"), sp.arg)
+			cli.Warnf(stderr, name, "%s: %d %s (ft-validate %s lists them)", l.Name, warns, cli.Plural(warns, "warning"), sp.arg)
 		}
 		if errs > 0 {
-			refused = append(refused, fmt.Sprintf("%s: %d %s", l.Name, errs, plural(errs, "error")))
+			refused = append(refused, fmt.Sprintf("%s: %d %s", l.Name, errs, cli.Plural(errs, "error")))
 		}
 	}
 	if len(refused) > 0 {
@@ -104,7 +104,7 @@ func upload(ctx context.Context, f *flags, getenv func(string) string, stdin io.
 				how = fmt.Sprintf("the Uploads API in %d parts", (l.Bytes+partSize-1)/partSize)
 			}
 			cli.Warnf(stderr, name, "dry run: would send %s (%s, %s, %s tokens) as %s through %s, unless a file with the same content is already there",
-				l.Name, size(l.Bytes), examples(l.Examples), cli.Thousands(l.Tokens), l.remoteName(), how)
+				l.Name, size(l.Bytes), cli.Count(l.Examples, "example"), cli.Thousands(l.Tokens), l.remoteName(), how)
 			w.Encode(line{File: openai.File{ID: "file-dry-run-" + l.SHA256[:hashTagLen], Object: "file", Bytes: l.Bytes, Filename: l.remoteName(), Purpose: purpose},
 				SHA256: l.SHA256, Examples: l.Examples, Tokens: l.Tokens, Split: l.Split, DryRun: true})
 		}
@@ -123,7 +123,7 @@ func upload(ctx context.Context, f *flags, getenv func(string) string, stdin io.
 			return err
 		}
 		if !out.Reused {
-			cli.Warnf(stderr, name, "%s: sent as %s (%s, %s, %s tokens)", l.Name, out.ID, size(l.Bytes), examples(l.Examples), cli.Thousands(l.Tokens))
+			cli.Warnf(stderr, name, "%s: sent as %s (%s, %s, %s tokens)", l.Name, out.ID, size(l.Bytes), cli.Count(l.Examples, "example"), cli.Thousands(l.Tokens))
 		}
 		w.Encode(out)
 		if err := w.Flush(); err != nil {
@@ -134,15 +134,6 @@ func upload(ctx context.Context, f *flags, getenv func(string) string, stdin io.
 }
 
 const defaultModel = "gpt-4o-mini-2024-07-18"
-
-func plural(n int, s string) string {
-	if n == 1 {
-		return s
-	}
-	return s + "s"
-}
-
-func examples(n int) string { return cli.Thousands(int64(n)) + " " + plural(n, "example") }
 
 func firstOf(vals ...string) string {
 	for _, v := range vals {

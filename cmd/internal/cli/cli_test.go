@@ -175,3 +175,21 @@ func TestReportNamesEveryLine(t *testing.T) {
 		}
 	}
 }
+
+func TestCount(t *testing.T) {
+	for _, tc := range []struct {
+		n    int
+		many []string
+		want string
+	}{
+		{0, nil, "0 warnings"},
+		{1, nil, "1 warning"},
+		{2841, nil, "2,841 warnings"},
+		{1, []string{"warnings given"}, "1 warning"},
+		{3, []string{"warnings given"}, "3 warnings given"},
+	} {
+		if got := Count(tc.n, "warning", tc.many...); got != tc.want {
+			t.Errorf("Count(%d, %q) = %q, want %q", tc.n, tc.many, got, tc.want)
+		}
+	}
+}

@@ -39,7 +39,21 @@ func Open(arg string, stdin io.Reader) (rc io.ReadCloser, name string, err error
 	if err != nil {
 		return nil, arg, Errorf(ExitUnreadable, "%s: %v", arg, pathErr(err))
 	}
+	if err := notDir(f, arg); err != nil {
+		return nil, arg, err
+	}
 	return f, arg, nil
+}
+
+// notDir closes f and returns an ExitUnreadable error when it is a
+// directory: opening one succeeds, and the read (or the copy to a spool)
+// that then fails would be reported in words about the read, not the file.
+func notDir(f *os.File, arg string) error {
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		f.Close()
+		return Errorf(ExitUnreadable, "%s: is a directory", arg)
+	}
+	return nil
 }
 
 // stdinFile is stdin as an input: closing it is left to the process.

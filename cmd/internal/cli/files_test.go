@@ -449,3 +449,17 @@ func TestCheckStdout(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenDirectory: a directory given as an input is named once, as a
+// missing file is, not as a failed read or a failed copy to the spool.
+func TestOpenDirectory(t *testing.T) {
+	dir := t.TempDir()
+	want := dir + ": is a directory"
+	if _, _, err := Open(dir, nil); err == nil || err.Error() != want || CodeOf(err) != ExitUnreadable {
+		t.Errorf("Open(dir) = %v (code %d), want %q, exit 3", err, CodeOf(err), want)
+	}
+	t.Setenv("TMPDIR", t.TempDir())
+	if _, _, _, err := OpenRereadable(dir, nil, nil); err == nil || err.Error() != want || CodeOf(err) != ExitUnreadable {
+		t.Errorf("OpenRereadable(dir) = %v (code %d), want %q, exit 3", err, CodeOf(err), want)
+	}
+}

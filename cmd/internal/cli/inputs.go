@@ -132,6 +132,9 @@ func OpenRereadable(arg string, stdin io.Reader, tee io.Writer) (f *os.File, nam
 		if err != nil {
 			return nil, arg, false, Errorf(ExitUnreadable, "%s: %v", arg, pathErr(err))
 		}
+		if err := notDir(file, arg); err != nil {
+			return nil, arg, false, err
+		}
 		if fi, err := file.Stat(); err == nil && fi.Mode().IsRegular() {
 			return file, arg, false, nil
 		}

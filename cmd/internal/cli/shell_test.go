@@ -41,6 +41,10 @@ func TestClosestFlag(t *testing.T) {
 			t.Errorf("closestFlag(%q) = %q, want %q", tc.unknown, got, tc.want)
 		}
 	}
+	// ft-format has --system-file: --input-file is still about the inputs.
+	if got := closestFlag("--input-file", append(names, "system-file", "user-template-file"), true); got != "input files are arguments, not a flag" {
+		t.Errorf("closestFlag(--input-file) with --system-file = %q", got)
+	}
 	// ft-split has --train: the Python --train-output is it.
 	if got := closestFlag("--train-output", append(names, "train"), true); got != "did you mean --train?" {
 		t.Errorf("closestFlag(--train-output) with --train = %q", got)

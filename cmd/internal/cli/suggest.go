@@ -69,6 +69,14 @@ func closestFlag(unknown string, names []string, takesFiles bool) string {
 	words := func(s string) []string {
 		return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return r == '-' || r == '_' })
 	}
+	// A flag for the input is never another file flag (--input-file is
+	// not --system-file), unless the tool has it by that name.
+	if takesFiles && !has(word) {
+		switch norm(word) {
+		case "input", "inputs", "inputfile", "inputfiles", "infile":
+			return "input files are arguments, not a flag"
+		}
+	}
 	// Best by: the same name but for case, dashes and underscores; then a
 	// small edit distance; then a name the flag begins (--val for
 	// --validation-file); then the most words in common, a shared last word
@@ -78,7 +86,7 @@ func closestFlag(unknown string, names []string, takesFiles bool) string {
 	uw := words(word)
 	for _, n := range names {
 		score := 0
-		switch d := levenshtein(norm(word), norm(n)); {
+		switch d := distance(norm(word), norm(n)); {
 		case norm(word) == norm(n):
 			score = 1000
 		case d <= 2 || d <= len(n)/4:
@@ -123,25 +131,4 @@ func mean(names []string) string {
 		return "did you mean --" + names[0] + "?"
 	}
 	return "did you mean one of --" + strings.Join(names, ", --") + "?"
-}
-
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

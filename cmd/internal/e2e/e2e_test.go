@@ -5,12 +5,15 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/ft-tools/ft/cmd/internal/fakeopenai"
 	"github.com/ft-tools/ft/cmd/internal/scriptfiles"
 	"github.com/ft-tools/ft/jsonl"
 
@@ -53,6 +56,8 @@ func TestPipelines(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"splitcheck": splitCheck,
+			"fakeopenai": fakeopenai.Cmd,
+			"fields":     fieldsCmd,
 			"feed":       scriptfiles.Cmds["feed"],
 			"bytes":      scriptfiles.Cmds["bytes"],
 			"mknod":      scriptfiles.Cmds["mknod"],
@@ -131,4 +136,49 @@ func turns(ts *testscript.TestScript, line string) []string {
 		}
 	}
 	return out
+}
+
+// fieldsCmd is `fields FILE PATH...`: for each JSON value in FILE (a
+// document or JSON lines) it prints the values at the slash-separated
+// PATHs (models/base/answers, comparisons/0/a), tab-separated, strings bare, one line per
+// value: what a script compares with cmp, without jq.
+func fieldsCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: fields FILE PATH...")
+	}
+	dec := json.NewDecoder(strings.NewReader(ts.ReadFile(args[0])))
+	for {
+		var v any
+		if err := dec.Decode(&v); err == io.EOF {
+			return
+		} else if err != nil {
+			ts.Fatalf("%s: %v", args[0], err)
+		}
+		var out []string
+		for _, path := range args[1:] {
+			at := v
+			for _, k := range strings.Split(path, "/") {
+				switch c := at.(type) {
+				case map[string]any:
+					at = c[k]
+				case []any:
+					i, err := strconv.Atoi(k)
+					if err != nil || i < 0 || i >= len(c) {
+						ts.Fatalf("%s: %s: no element %q", args[0], path, k)
+					}
+					at = c[i]
+				default:
+					ts.Fatalf("%s: %s: no object or array at %q", args[0], path, k)
+				}
+			}
+			if s, ok := at.(string); ok {
+				out = append(out, s)
+				continue
+			}
+			b, err := json.Marshal(at)
+			ts.Check(err)
+			out = append(out, string(b))
+		}
+		fmt.Fprintln(ts.Stdout(), strings.Join(out, "\t"))
+	}
 }

@@ -305,8 +305,11 @@ func (a *analyzer) chain(segs []seg) bool {
 			}
 			dbLevel = true
 		} else if s.name == "explain" && i+1 < len(segs) && segs[i+1].isCall {
+			// db.c.explain().find(f) is find(f).explain(): a plan, not
+			// documents, so it has no JSON form either.
 			if a.first {
 				a.q.Modifiers = append(a.q.Modifiers, "explain")
+				a.q.mods = append(a.q.mods, call{name: "explain", pos: s.pos, args: s.args})
 			}
 			continue
 		}
@@ -329,8 +332,17 @@ func (a *analyzer) chain(segs []seg) bool {
 	switch {
 	case dbLevel && (op == "runCommand" || op == "adminCommand"):
 		if len(opArgs) > 0 {
-			if cmd := a.resolve(opArgs[0]); cmd.kind == kObject && a.command(cmd, first) {
+			cmd := a.resolve(opArgs[0])
+			if cmd.kind == kObject && a.command(cmd, first) {
 				break
+			}
+			// A command not read as a query, {drop: "c"} or "dropDatabase",
+			// is still named by its first key.
+			switch {
+			case cmd.kind == kObject && len(cmd.props) > 0 && !cmd.props[0].computed && writeCommands[cmd.props[0].key]:
+				a.note(CodeUnsafeOperation, cmd.props[0].key, cmd.props[0].pos)
+			case cmd.kind == kString && writeCommands[cmd.str]:
+				a.note(CodeUnsafeOperation, cmd.str, cmd.pos)
 			}
 		}
 		a.values(opArgs)

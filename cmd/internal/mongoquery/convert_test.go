@@ -53,6 +53,9 @@ func TestToJSONRefuses(t *testing.T) {
 		{`db.c.find({ a: b + 1 })`, "b + 1"},
 		{"db.c.find({ a: `x${y}` })", "template"},
 		{`db.c.find().map(d => d.a)`, "map"},
+		{`db.c.find({ a: 1 }).explain()`, "explain"},
+		{`db.c.explain("executionStats").find({ a: 1 })`, "explain"},
+		{`db.c.explain().aggregate([{ $match: { a: 1 } }])`, "explain"},
 		{`db.c.find({ [k]: 1 })`, "computed"},
 	}
 	for _, tt := range tests {

@@ -109,6 +109,24 @@ dropRole killOp shutdownServer fsyncLock fsyncUnlock setProfilingLevel
 setLogLevel repairDatabase copyDatabase cloneDatabase
 `)
 
+// writeCommands are the database commands, as runCommand and adminCommand
+// take them, that change data or the server.
+var writeCommands = set(`
+insert update delete findAndModify drop dropDatabase create createIndexes
+dropIndexes deleteIndexes renameCollection collMod convertToCapped
+cloneCollectionAsCapped compact reIndex mapReduce applyOps eval shutdown
+killOp killSessions killAllSessions killAllSessionsByPattern fsync
+fsyncUnlock setParameter setFeatureCompatibilityVersion profile logRotate
+createUser updateUser dropUser dropAllUsersFromDatabase grantRolesToUser
+revokeRolesFromUser createRole updateRole dropRole dropAllRolesFromDatabase
+grantPrivilegesToRole revokePrivilegesFromRole grantRolesToRole
+revokeRolesFromRole replSetReconfig replSetStepDown replSetFreeze
+replSetInitiate enableSharding shardCollection addShard removeShard
+moveChunk movePrimary refineCollectionShardKey planCacheClear
+planCacheClearFilters planCacheSetFilter createSearchIndexes
+dropSearchIndex updateSearchIndex
+`)
+
 // modifiers are cursor methods that may follow a query.
 var modifiers = set(`
 sort limit skip project projection count size itcount toArray pretty forEach

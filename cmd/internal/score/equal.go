@@ -2,16 +2,22 @@ package score
 
 import (
 	"fmt"
+	"math/big"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
 // differ returns "" when the normalized answer a equals the normalized
 // expected query e, or the first difference found, at its path.
 func differ(e, a *value, path string) string {
+	e, a = plainNumber(e), plainNumber(a)
+	if sameInstant(e, a) {
+		return ""
+	}
 	if e.kind != a.kind {
 		if e.kind == 'n' && a.kind == 's' {
 			return fmt.Sprintf("%s: the string %s where the number %s is expected", orTop(path), short(a), short(e))
@@ -155,4 +161,46 @@ func short(v *value) string {
 		cut--
 	}
 	return s[:cut] + "…"
+}
+
+// plainNumber reads an Extended JSON number ({"$numberLong": "5"}, as
+// NumberLong(5) is written) as the number it holds: MongoDB compares
+// numbers by value whatever their BSON types, so it matches as 5 does.
+// Infinity and NaN stay wrapped.
+func plainNumber(v *value) *value {
+	k, n, ok := v.single()
+	if !ok || n.kind != 's' {
+		return v
+	}
+	switch k {
+	case "$numberInt", "$numberLong", "$numberDouble", "$numberDecimal":
+		if _, ok := new(big.Rat).SetString(n.text); ok {
+			return &value{kind: 'n', text: n.text}
+		}
+	}
+	return v
+}
+
+// sameInstant reports whether e and a are dates ({"$date": "…"}, as
+// ISODate("…") is written) of the same instant in two spellings:
+// 2024-01-01, 2024-01-01T00:00:00Z and 2024-01-01T00:00:00.000Z are one.
+// A time without a zone is left to the text, as new Date() would read it
+// in local time.
+func sameInstant(e, a *value) bool {
+	te, ok1 := dateOf(e)
+	ta, ok2 := dateOf(a)
+	return ok1 && ok2 && te.Equal(ta)
+}
+
+func dateOf(v *value) (time.Time, bool) {
+	k, s, ok := v.single()
+	if !ok || k != "$date" || s.kind != 's' {
+		return time.Time{}, false
+	}
+	for _, layout := range []string{time.RFC3339Nano, time.DateOnly} {
+		if t, err := time.Parse(layout, s.text); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }

@@ -1,6 +1,9 @@
 package score
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // normalize rewrites a query in canonical JSON (mongoquery's ToJSON) into
 // the one form of each meaning that the rules allow, so that two queries
@@ -12,6 +15,21 @@ func normalize(q *value) *value {
 		return q
 	}
 	q.set = true // type, collection, filter, sort, limit: named, not ordered
+	// A count or distinct without a filter takes every document, as one
+	// with {} does (ToJSON gives find and findOne their {} already).
+	if t := q.get("type"); t != nil && t.kind == 's' && q.get("filter") == nil {
+		switch t.text {
+		case "count", "countDocuments", "distinct":
+			q.keys = append(q.keys, "filter")
+			q.vals = append(q.vals, &value{kind: 'o'})
+		}
+	}
+	// An empty projection returns whole documents, as none does.
+	if p := q.get("projection"); p != nil && p.kind == 'o' && len(p.keys) == 0 {
+		i := slices.Index(q.keys, "projection")
+		q.keys = slices.Delete(q.keys, i, i+1)
+		q.vals = slices.Delete(q.vals, i, i+1)
+	}
 	for i, k := range q.keys {
 		switch k {
 		case "filter":

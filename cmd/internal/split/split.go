@@ -93,11 +93,18 @@ func (g *Grouper) Add(line []byte) error {
 	}
 	var ex jsonl.Example
 	if err := json.Unmarshal(line, &ex); err != nil {
-		code, msg := "invalid_json", "not valid JSON: "+err.Error()
-		if t := bytes.TrimSpace(line); json.Valid(t) && (len(t) == 0 || t[0] != '{') {
-			code, msg = "data_type", fmt.Sprintf("the line is %s, not an object", fieldpath.Kind(t))
+		t := bytes.TrimSpace(line)
+		switch {
+		case !json.Valid(t):
+			code, _, msg := jsonl.DecodeProblem(err)
+			return &Problem{Code: code, Message: msg}
+		case len(t) == 0 || t[0] != '{':
+			return &Problem{Code: "data_type", Message: fmt.Sprintf("the line is %s, not an object", fieldpath.Kind(t))}
 		}
-		return &Problem{Code: code, Message: msg}
+		// An object whose fields are not of an example's types is still
+		// a line to split, by its bytes as one with no turns: judging
+		// types is ft-validate's work, and dropping it would lose it.
+		ex = jsonl.Example{}
 	}
 	i := uint32(g.n)
 	g.n++

@@ -258,3 +258,33 @@ func BenchmarkGroupAssign(b *testing.B) {
 		b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/n, "alloc-B/example")
 	}
 }
+
+// TestAddObjectOfOtherTypes: an object whose fields have other types than an
+// example's is still an object, and is split as one (by its bytes), as an
+// object with no turns is; checking types is ft-validate's job.
+func TestAddObjectOfOtherTypes(t *testing.T) {
+	for _, line := range []string{
+		`{"messages":[{"role":"user","content":5},{"role":"assistant","content":"b"}]}`,
+		`{"messages":{"role":"user"}}`,
+		`{"messages":[{"role":"assistant","content":"b","weight":"x"}]}`,
+		`{"messages":[{"role":"assistant","content":"b","weight":1e999999}]}`,
+	} {
+		g := NewGrouper(nil, false)
+		if err := g.Add([]byte(line)); err != nil {
+			t.Errorf("Add(%s) = %v, want it split", line, err)
+			continue
+		}
+		if g.Len() != 1 || g.raw != 1 {
+			t.Errorf("Add(%s): %d examples, %d by their bytes; want 1 and 1", line, g.Len(), g.raw)
+		}
+	}
+	for line, want := range map[string]string{
+		`{"messages":[`: "not valid JSON",
+		`not json`:      "not valid JSON",
+	} {
+		err := NewGrouper(nil, false).Add([]byte(line))
+		if err == nil || !strings.HasPrefix(err.Error(), want) || strings.Contains(err.Error(), "Go ") {
+			t.Errorf("Add(%q) = %v, want %q and no Go names", line, err, want)
+		}
+	}
+}

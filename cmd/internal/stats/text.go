@@ -91,10 +91,10 @@ func (t *textWriter) section(title string, s *Summary, full bool) {
 	ex := fmt.Sprintf("%s", cli.Thousands(int64(s.Examples)))
 	var notes []string
 	if s.BadLines > 0 {
-		notes = append(notes, plural(s.BadLines, "bad line", "bad lines")+" not counted")
+		notes = append(notes, cli.Count(s.BadLines, "bad line", "bad lines")+" not counted")
 	}
 	if s.BlankLines > 0 {
-		notes = append(notes, plural(s.BlankLines, "blank line", "blank lines"))
+		notes = append(notes, cli.Count(s.BlankLines, "blank line", "blank lines"))
 	}
 	if len(notes) > 0 {
 		ex += "  (" + strings.Join(notes, ", ") + ")"
@@ -112,7 +112,7 @@ func (t *textWriter) section(title string, s *Summary, full bool) {
 	}
 	t.row("tokens", "%s", tok)
 	if s.Tokens.ImagesNotCounted > 0 {
-		t.row("images", "%s not counted (their tokens depend on their size)", plural(int(s.Tokens.ImagesNotCounted), "image part", "image parts"))
+		t.row("images", "%s not counted (their tokens depend on their size)", cli.Count(int(s.Tokens.ImagesNotCounted), "image part", "image parts"))
 	}
 	switch {
 	case s.ExampleLimit == 0:
@@ -121,7 +121,7 @@ func (t *textWriter) section(title string, s *Summary, full bool) {
 		t.row("over limit", "none over %s tokens", cli.Thousands(int64(s.ExampleLimit)))
 	default:
 		t.row("over limit", "%s over %s tokens (truncated in training): %s",
-			plural(s.OverLimit.Examples, "example", "examples"), cli.Thousands(int64(s.ExampleLimit)), locList(s.OverLimit.Lines))
+			cli.Count(s.OverLimit.Examples, "example", "examples"), cli.Thousands(int64(s.ExampleLimit)), locList(s.OverLimit.Lines))
 	}
 	if s.Duplicates.Examples == 0 {
 		t.row("duplicates", "none")
@@ -138,14 +138,14 @@ func (t *textWriter) section(title string, s *Summary, full bool) {
 		if s.Duplicates.Examples == 1 {
 			verb = " repeats"
 		}
-		t.row("duplicates", "%s an earlier one: %s", plural(s.Duplicates.Examples, "example", "examples")+verb, strings.Join(gs, "; "))
+		t.row("duplicates", "%s an earlier one: %s", cli.Count(s.Duplicates.Examples, "example", "examples")+verb, strings.Join(gs, "; "))
 	}
 	if s.Split == Validation {
 		// OpenAI bills training tokens only; a validation file's own epochs and
 		// cost would read as money it costs.
 		t.row("billing", "not billed (validation data)")
 	} else {
-		t.row("epochs", "%d (cookbook rule for %s)", s.RecommendedEpochs, plural(s.Examples, "example", "examples"))
+		t.row("epochs", "%d (cookbook rule for %s)", s.RecommendedEpochs, cli.Count(s.Examples, "example", "examples"))
 		t.row("billed tokens", "%s (%s per epoch, each example capped at its limit, × %d)",
 			cli.Thousands(s.BillingTokens), cli.Thousands(s.BillingPerEpoch), s.RecommendedEpochs)
 		if s.EstimatedCostUSD != nil {
@@ -213,7 +213,7 @@ func (t *textWriter) costs(s *Summary) {
 			break
 		}
 	}
-	t.printf("\n  cost on every fine-tunable model (%s%s)\n", plural(s.RecommendedEpochs, "epoch", "epochs"), note)
+	t.printf("\n  cost on every fine-tunable model (%s%s)\n", cli.Count(s.RecommendedEpochs, "epoch", "epochs"), note)
 	rows := [][]string{{"model", "encoding", "limit", "tokens", "billed tokens", "$/1M", "cost"}}
 	for _, c := range s.Costs {
 		approx := ""
@@ -273,7 +273,7 @@ func (t *textWriter) leakage(l *Leakage) {
 		t.row("turns", "no user or assistant turn of the validation data occurs in the training data")
 		return
 	}
-	t.row("turns", "%s of the validation data occur in the training data", plural(l.Turns, "turn", "turns"))
+	t.row("turns", "%s of the validation data occur in the training data", cli.Count(l.Turns, "turn", "turns"))
 	for i, p := range l.Pairs {
 		if i == textListMax {
 			t.printf("    … and %s more (--json lists them)\n", cli.Thousands(int64(l.Turns-textListMax)))
@@ -316,13 +316,6 @@ func sameFileList(locs []Loc, sep string) string {
 		}
 	}
 	return b.String()
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return cli.Thousands(int64(n)) + " " + many
 }
 
 // dec writes a whole number as one, anything else with one decimal.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"golang.org/x/term"
 )
@@ -135,12 +136,14 @@ func (a *AtomicFile) Commit() error {
 		return a.File.Close()
 	}
 	defer untrack(a)
+	// Renamed while still open, so that its lock (see createTemp) is held
+	// until it is in place and no other run's sweep can take it for stale.
 	err := a.File.Sync()
-	if cerr := a.File.Close(); err == nil {
-		err = cerr
-	}
 	if err == nil {
 		err = os.Rename(a.File.Name(), a.target)
+	}
+	if cerr := a.File.Close(); err == nil {
+		err = cerr
 	}
 	if err != nil {
 		os.Remove(a.File.Name())
@@ -213,7 +216,9 @@ func tempPrefix(target string) (dir, prefix string) {
 }
 
 // createTemp is os.CreateTemp with mode 0666 before the umask, as a file made
-// by the shell's `>` would have, instead of CreateTemp's 0600.
+// by the shell's `>` would have, instead of CreateTemp's 0600. The file is
+// locked (flock) while it is written: the lock ends with the process, so a
+// sweep of stale files tells a killed run's file from a running one's.
 func createTemp(target string) (*os.File, error) {
 	dir, prefix := tempPrefix(target)
 	for {
@@ -221,6 +226,9 @@ func createTemp(target string) (*os.File, error) {
 		rand.Read(b[:])
 		f, err := os.OpenFile(filepath.Join(dir, prefix+hex.EncodeToString(b[:])+".tmp"), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
 		if !errors.Is(err, fs.ErrExist) {
+			if err == nil {
+				syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+			}
 			return f, err
 		}
 	}
@@ -241,9 +249,23 @@ func removeStale(target string) {
 			continue
 		}
 		if mid := n[len(prefix) : len(n)-len(".tmp")]; mid != "" && strings.Trim(mid, "0123456789abcdef") == "" {
-			os.Remove(filepath.Join(dir, n))
+			removeUnlocked(filepath.Join(dir, n))
 		}
 	}
+}
+
+// removeUnlocked removes a temporary file unless a live run holds its lock:
+// another ft writing the same target at the same time.
+func removeUnlocked(name string) {
+	f, err := os.Open(name)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); errors.Is(err, syscall.EWOULDBLOCK) {
+		return
+	}
+	os.Remove(name)
 }
 
 // IsTerminal reports whether w is a terminal, for progress bars and colour.

@@ -463,3 +463,27 @@ func TestOpenDirectory(t *testing.T) {
 		t.Errorf("OpenRereadable(dir) = %v (code %d), want %q, exit 3", err, CodeOf(err), want)
 	}
 }
+
+// Two runs writing one target at once: the second's sweep of stale
+// temporary files must not take the first's, which is still being written.
+func TestCreateAtomicKeepsALiveRunsTemp(t *testing.T) {
+	target := filepath.Join(t.TempDir(), "out.jsonl")
+	first, err := CreateAtomic(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := CreateAtomic(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Abort()
+	if _, err := first.WriteString("first\n"); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Commit(); err != nil {
+		t.Fatalf("the first run's output was swept away by the second: %v", err)
+	}
+	if got, err := os.ReadFile(target); err != nil || string(got) != "first\n" {
+		t.Errorf("target holds %q (%v)", got, err)
+	}
+}

@@ -81,6 +81,10 @@ func Models() []Model {
 	return out
 }
 
+// DefaultModel is the model the tools count, check and train for when none
+// is named (by flag or BASE_MODEL): the cheapest that fine-tunes well.
+const DefaultModel = "gpt-4o-mini-2024-07-18"
+
 // LookupModel finds a model by its snapshot name ("gpt-4o-mini-2024-07-18"),
 // its undated alias ("gpt-4o-mini"), or the name of a model fine-tuned from
 // it ("ft:gpt-4o-mini-2024-07-18:org::id" resolves to its base, so that

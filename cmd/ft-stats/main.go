@@ -19,6 +19,7 @@ package main
 import (
 	"errors"
 	"io"
+	"os"
 	"slices"
 	"sync"
 
@@ -30,7 +31,7 @@ import (
 const name = "ft-stats"
 
 type flags struct {
-	Model           string   `help:"Model to count, cap and price for; ft: names count as their base model." default:"gpt-4o-mini-2024-07-18" env:"BASE_MODEL" placeholder:"M"`
+	Model           string   `help:"Model to count, cap and price for; ft: names count as their base model (default: $BASE_MODEL, else gpt-4o-mini-2024-07-18)." placeholder:"M"`
 	JSON            bool     `name:"json" help:"Write the report as one JSON object instead of text."`
 	Price           string   `help:"Training price of --model in US dollars per million tokens, instead of the built-in price list's." placeholder:"USD_PER_1M"`
 	Val             []string `help:"A validation file: reported, checked for turns that also occur in the training files, not billed. Repeatable." aliases:"validation" placeholder:"FILE"`
@@ -60,6 +61,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var f flags
 	if code, ok := cli.Parse(name, &f, help, args, stdout, stderr); !ok {
 		return code
+	}
+	if f.Model == "" {
+		f.Model = os.Getenv("BASE_MODEL") // set but empty is unset, as in a shell's ${BASE_MODEL:-…}
+	}
+	if f.Model == "" {
+		f.Model = tokenize.DefaultModel
 	}
 	cli.HintStdin(stderr, name, "JSONL examples", f.Files, stdin)
 	progress := cli.NewProgress(stderr, name, append(slices.Clone(f.Files), f.Val...), f.Quiet)

@@ -28,7 +28,7 @@ func train(ctx context.Context, f *flags, getenv func(string) string, stdin io.R
 		f.Model = cfg.BaseModel
 	}
 	if f.Model == "" {
-		f.Model = defaultModel
+		f.Model = tokenize.DefaultModel
 	}
 	var fs files
 	switch {

@@ -35,7 +35,6 @@ const (
 	maxMetadata    = 16
 	maxMetaKeyLen  = 64
 	maxMetaValLen  = 512
-	defaultModel   = "gpt-4o-mini-2024-07-18"
 	methodSFT      = "supervised"
 	methodDPO      = "dpo"
 	autoValue      = "auto"

@@ -25,7 +25,7 @@ func upload(ctx context.Context, f *flags, getenv func(string) string, stdin io.
 	if err != nil {
 		return cli.WithCode(cli.ExitUsage, err)
 	}
-	model := firstOf(f.Model, cfg.BaseModel, defaultModel)
+	model := firstOf(f.Model, cfg.BaseModel, tokenize.DefaultModel)
 	counter, err := tokenize.New(model)
 	if err != nil {
 		return cli.Errorf(cli.ExitUsage, "--model: %v", err)
@@ -132,8 +132,6 @@ func upload(ctx context.Context, f *flags, getenv func(string) string, stdin io.
 	}
 	return nil
 }
-
-const defaultModel = "gpt-4o-mini-2024-07-18"
 
 func firstOf(vals ...string) string {
 	for _, v := range vals {

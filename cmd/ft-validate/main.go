@@ -20,11 +20,10 @@ import (
 	"os"
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
+	"github.com/ft-tools/ft/tokenize"
 )
 
 const name = "ft-validate"
-
-const defaultModel = "gpt-4o-mini-2024-07-18"
 
 type flags struct {
 	Format          string   `help:"Format of the examples: auto detects it from the first lines." enum:"auto,chat,preference,reinforcement,completion" default:"auto"`
@@ -64,7 +63,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		f.Model = os.Getenv("BASE_MODEL")
 	}
 	if f.Model == "" {
-		f.Model = defaultModel
+		f.Model = tokenize.DefaultModel
 	}
 	rules, err := rulesFor(&f)
 	if err != nil {

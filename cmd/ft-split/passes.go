@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 
@@ -155,7 +156,7 @@ func (j *job) write(p *split.Plan, stdout io.Writer, val, trainFile *cli.AtomicF
 		if p.Train(i) {
 			tw.WriteLine(r.Bytes()) // its error sticks and is seen at Flush
 		} else if err := vw.WriteLine(r.Bytes()); err != nil {
-			return err
+			return outputError("--val", val, err)
 		}
 		i++
 		return nil
@@ -167,9 +168,12 @@ func (j *job) write(p *split.Plan, stdout io.Writer, val, trainFile *cli.AtomicF
 		return err
 	}
 	if err := vw.Flush(); err != nil {
-		return err
+		return outputError("--val", val, err)
 	}
 	terr := tw.Flush()
+	if terr != nil && trainFile != nil {
+		return outputError("--train", trainFile, terr)
+	}
 	if terr != nil && !cli.IsBrokenPipe(terr) {
 		return terr
 	}
@@ -182,6 +186,16 @@ func (j *job) write(p *split.Plan, stdout io.Writer, val, trainFile *cli.AtomicF
 		}
 	}
 	return terr
+}
+
+// outputError names the flag of the output a write failed on, and the path
+// once: "--val v.jsonl: no space left on device".
+func outputError(flag string, f *cli.AtomicFile, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("%s %s: %w", flag, f.Name(), err)
 }
 
 // prepare opens every input once, copying stdin and any other input that

@@ -191,7 +191,14 @@ func LookupInferencePrice(name string) (p InferencePrice, ok bool) {
 	return p, ok
 }
 
-// USD is the cost of input and output tokens at p.
-func (p InferencePrice) USD(input, output int) float64 {
-	return (float64(input)*p.InputUSDPerMTok + float64(output)*p.OutputUSDPerMTok) / 1e6
+// USD is the cost of an answer at p: prompt tokens, of which cached were
+// served from OpenAI's prompt cache (billed as ordinary input where no cached
+// price is published), and completion tokens.
+func (p InferencePrice) USD(prompt, cached, completion int) float64 {
+	cached = min(cached, prompt)
+	cachedPrice := p.CachedUSDPerMTok
+	if cachedPrice == 0 {
+		cachedPrice = p.InputUSDPerMTok
+	}
+	return (float64(prompt-cached)*p.InputUSDPerMTok + float64(cached)*cachedPrice + float64(completion)*p.OutputUSDPerMTok) / 1e6
 }

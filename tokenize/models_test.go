@@ -114,8 +114,17 @@ func TestLookupInferencePrice(t *testing.T) {
 		}
 	}
 	p, _ := LookupInferencePrice("ft:gpt-4o-mini-2024-07-18:acme::abc")
-	if got := p.USD(1_000_000, 500_000); got != 0.30+0.60 {
+	if got := p.USD(1_000_000, 0, 500_000); got != 0.30+0.60 {
 		t.Errorf("USD = %v, want 0.90", got)
+	}
+	// Cached prompt tokens at the cached price where one is published, else
+	// at the input price.
+	if got := p.USD(1_000_000, 400_000, 0); got != 0.6*0.30+0.4*0.15 {
+		t.Errorf("USD with cached tokens = %v, want %v", got, 0.6*0.30+0.4*0.15)
+	}
+	base, _ := LookupInferencePrice("gpt-4o-mini-2024-07-18")
+	if got := base.USD(1_000_000, 400_000, 0); got != 0.15 {
+		t.Errorf("USD with no published cached price = %v, want 0.15", got)
 	}
 }
 

@@ -58,7 +58,7 @@ func Estimate(tasks []Task, cache *Cache, baseURL string, override Prices, batch
 	}
 	for i := range out {
 		c := &out[i]
-		c.USD = c.Price.USD(c.PromptTokens, c.MaxOutput)
+		c.USD = c.Price.USD(c.PromptTokens, 0, c.MaxOutput)
 		if batch {
 			c.USD /= 2
 		}

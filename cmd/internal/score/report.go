@@ -12,6 +12,7 @@ import (
 	json "github.com/goccy/go-json"
 
 	"github.com/ft-tools/ft/cmd/internal/cli"
+	"github.com/ft-tools/ft/tokenize"
 )
 
 // Metric is one yes-or-no judgement of an answer: parsed, exact,
@@ -53,7 +54,7 @@ type Entry struct {
 // Report sums entries per model. The zero value is not ready; use
 // NewReport.
 type Report struct {
-	price   func(model string) (Price, bool)
+	price   func(model string) (tokenize.InferencePrice, bool)
 	metrics []string // in the order first seen
 	flaws   map[string]bool
 	values  []string
@@ -81,9 +82,9 @@ type bucketAcc struct {
 
 // NewReport returns an empty report; price gives a model's price, nil
 // means the built-in table.
-func NewReport(price func(string) (Price, bool)) *Report {
+func NewReport(price func(string) (tokenize.InferencePrice, bool)) *Report {
 	if price == nil {
-		price = InferencePrice
+		price = tokenize.LookupInferencePrice
 	}
 	return &Report{price: price, acc: map[string]*modelAcc{}, flaws: map[string]bool{}}
 }
@@ -138,7 +139,7 @@ func (r *Report) Add(e Entry) {
 	m.cached += e.Cached
 	m.output += e.Output
 	if p, ok := r.price(e.Model); ok {
-		m.cost += p.Cost(e.Prompt, e.Cached, e.Output)
+		m.cost += p.USD(e.Prompt, e.Cached, e.Output)
 	}
 	if !e.Error && !e.FromCache && e.LatencyMS > 0 {
 		m.latency = append(m.latency, e.LatencyMS)

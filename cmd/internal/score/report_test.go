@@ -6,13 +6,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ft-tools/ft/tokenize"
 	json "github.com/goccy/go-json"
 )
 
 // A metric the report has not heard of (one a database scorer adds) is
 // counted, rated and compared like the built-in ones.
 func TestReport(t *testing.T) {
-	r := NewReport(func(m string) (Price, bool) { return Price{Input: 1, CachedInput: 0.5, Output: 2}, m == "b" })
+	r := NewReport(func(m string) (tokenize.InferencePrice, bool) {
+		return tokenize.InferencePrice{InputUSDPerMTok: 1, CachedUSDPerMTok: 0.5, OutputUSDPerMTok: 2}, m == "b"
+	})
 	// a is right on examples 1-3, b on 2-6; both on 2 and 3.
 	for i := 1; i <= 6; i++ {
 		key := string(rune('0' + i))

@@ -3,37 +3,23 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
-	"os"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
-	"unsafe"
+
+	"github.com/ft-tools/ft/cmd/internal/scriptfiles"
 )
 
 // TestHintAtTerminal: run bare at a terminal, ft-upload says that it reads
 // stdin, as the filters do, instead of waiting silently.
 func TestHintAtTerminal(t *testing.T) {
-	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
+	master, tty, err := scriptfiles.OpenPTY()
 	if err != nil {
-		t.Skipf("no pseudo-terminal: %v", err)
+		t.Skip(err)
 	}
 	defer master.Close()
-	var unlock int32
-	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, master.Fd(), syscall.TIOCSPTLCK, uintptr(unsafe.Pointer(&unlock))); e != 0 {
-		t.Skipf("unlocking the pseudo-terminal: %v", e)
-	}
-	var n uint32
-	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, master.Fd(), syscall.TIOCGPTN, uintptr(unsafe.Pointer(&n))); e != 0 {
-		t.Skipf("naming the pseudo-terminal: %v", e)
-	}
-	tty, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Skipf("opening the pseudo-terminal: %v", err)
-	}
 	defer tty.Close()
 	t.Chdir(t.TempDir())
 	stderr := &syncBuffer{}
